@@ -1,0 +1,13 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod cleanup;
+mod errno;
+mod oom;
+mod sys_error;
+mod syscall;
+
+pub use errno::Errno;
+pub use oom::{AllocError, HandleOom, OomError, out_of_memory, set_oom_hook};
+pub use sys_error::{Maybe, SysError, check};
+pub use syscall::Syscall;

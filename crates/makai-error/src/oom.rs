@@ -1,0 +1,128 @@
+//! Out-of-memory handling: the [`AllocError`] value, the [`HandleOom`] diverter (Bun's
+//! `handleOom`) and the process-wide [`out_of_memory`] exit.
+
+use std::io::Write as _;
+use std::sync::OnceLock;
+
+/// The error every fallible makai allocation returns: the allocator could not satisfy the
+/// request.
+///
+/// It is zero-sized, so `Result<T, AllocError>` costs no more than `Option<T>`.
+///
+/// ```
+/// use makai_error::AllocError;
+/// assert_eq!(AllocError.to_string(), "out of memory");
+/// assert_eq!(size_of::<AllocError>(), 0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, thiserror::Error)]
+#[error("out of memory")]
+pub struct AllocError;
+
+/// An error type that can say whether it means "out of memory".
+///
+/// [`HandleOom`] uses this to divert only the out-of-memory case of a mixed error to
+/// [`out_of_memory`], leaving every other error untouched.
+///
+/// ```
+/// use makai_error::OomError;
+/// let e = std::io::Error::from(std::io::ErrorKind::OutOfMemory);
+/// assert!(e.is_oom());
+/// assert!(!std::io::Error::from(std::io::ErrorKind::NotFound).is_oom());
+/// ```
+pub trait OomError {
+    /// Returns `true` when this error means the allocator ran out of memory.
+    fn is_oom(&self) -> bool;
+}
+
+impl OomError for std::io::Error {
+    fn is_oom(&self) -> bool {
+        self.kind() == std::io::ErrorKind::OutOfMemory
+    }
+}
+
+impl OomError for crate::SysError<'_> {
+    /// A system call failing with `ENOMEM` is out of memory.
+    fn is_oom(&self) -> bool {
+        self.errno() == crate::Errno::NOMEM
+    }
+}
+
+/// Turns out-of-memory into a process abort, and nothing else (Bun's `handleOom`).
+///
+/// - `Result<T, AllocError>::handle_oom()` returns `T`: the only possible error is OOM.
+/// - `Result<T, E: OomError>::handle_oom()` returns `Result<T, E>`: an OOM error aborts, every
+///   other error is handed back unchanged. Unlike `.unwrap_or_else(|_| out_of_memory())`, it
+///   can never swallow an unrelated error by mistake.
+///
+/// ```
+/// use makai_error::{AllocError, HandleOom};
+/// let n: u32 = Ok::<u32, AllocError>(7).handle_oom();
+/// assert_eq!(n, 7);
+///
+/// // A non-OOM error passes through untouched.
+/// let r: std::io::Result<u32> = Err(std::io::ErrorKind::NotFound.into());
+/// let r = r.handle_oom();
+/// assert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::NotFound);
+/// ```
+pub trait HandleOom {
+    /// What remains once OOM has been diverted.
+    type Output;
+    /// Diverts OOM to [`out_of_memory`] and returns the rest.
+    fn handle_oom(self) -> Self::Output;
+}
+
+impl<T> HandleOom for Result<T, AllocError> {
+    type Output = T;
+    #[inline]
+    fn handle_oom(self) -> T {
+        match self {
+            Ok(v) => v,
+            Err(AllocError) => out_of_memory(),
+        }
+    }
+}
+
+impl<T, E: OomError> HandleOom for Result<T, E> {
+    type Output = Result<T, E>;
+    #[inline]
+    fn handle_oom(self) -> Result<T, E> {
+        match self {
+            Err(e) if e.is_oom() => out_of_memory(),
+            other => other,
+        }
+    }
+}
+
+static OOM_HOOK: OnceLock<fn()> = OnceLock::new();
+
+/// Installs a function that [`out_of_memory`] runs before it aborts (for example to flush logs
+/// or write a crash report).
+///
+/// The hook can be set once per process: a second call leaves the first hook in place and
+/// returns `false`. The hook must not allocate much; it runs when memory is exhausted.
+///
+/// ```
+/// fn flush_logs() {}
+/// // In a real program this is called once at start-up.
+/// let installed = makai_error::set_oom_hook(flush_logs);
+/// assert!(installed);
+/// assert!(!makai_error::set_oom_hook(flush_logs));
+/// ```
+pub fn set_oom_hook(hook: fn()) -> bool {
+    OOM_HOOK.set(hook).is_ok()
+}
+
+/// Reports that the process ran out of memory and aborts it.
+///
+/// Runs the hook from [`set_oom_hook`] (if any), prints one line to standard error and calls
+/// [`std::process::abort`]: no unwinding, because unwinding code may itself need memory.
+#[cold]
+#[inline(never)]
+pub fn out_of_memory() -> ! {
+    if let Some(hook) = OOM_HOOK.get() {
+        hook();
+    }
+    // One write of a static string: formatting machinery could allocate.
+    let _ = std::io::stderr().write_all(b"makai: out of memory, aborting\n");
+    std::process::abort()
+}

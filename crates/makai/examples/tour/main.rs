@@ -1,0 +1,16 @@
+//! A guided run through makai: each crate shows its types doing real work and prints facts
+//! measured right now.
+//!
+//! Run it with `cargo run --release -p makai --example tour`.
+
+mod error;
+
+fn main() {
+    println!("makai tour: every number below is measured on this machine, in this run.\n");
+    error::section();
+}
+
+/// Prints a section heading.
+fn heading(title: &str) {
+    println!("\n== {title} ==");
+}

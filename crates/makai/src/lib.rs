@@ -1,0 +1,39 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+// Note: no `extern crate alloc` here: it would clash with the `alloc` re-export (E0254).
+
+#[cfg(feature = "error")]
+#[doc(inline)]
+pub use makai_error as error;
+
+#[cfg(feature = "alloc")]
+#[doc(inline)]
+pub use makai_alloc as alloc;
+
+#[cfg(feature = "ptr")]
+#[doc(inline)]
+pub use makai_ptr as ptr;
+
+#[cfg(feature = "string")]
+#[doc(inline)]
+pub use makai_string as string;
+
+#[cfg(feature = "collections")]
+#[doc(inline)]
+pub use makai_collections as collections;
+
+#[cfg(feature = "error")]
+pub use makai_error::{AllocError, Errno, HandleOom, Maybe, SysError, Syscall};
+
+#[cfg(feature = "alloc")]
+pub use makai_alloc::{Allocator, Global};
+
+/// The types and traits most makai code uses: `use makai::prelude::*;`.
+pub mod prelude {
+    #[cfg(feature = "error")]
+    pub use makai_error::{AllocError, Errno, HandleOom, Maybe, OomError, SysError, Syscall};
+
+    #[cfg(feature = "alloc")]
+    pub use makai_alloc::{Allocator, Global};
+}

@@ -1,0 +1,25 @@
+//! Touches every re-export of the facade, so a missing or renamed one fails to compile.
+
+#[test]
+fn error_reexports() {
+    use makai::prelude::*;
+    let e: SysError<'_> = makai::error::SysError::new(makai::Errno::NOENT, makai::Syscall::Open);
+    assert_eq!(e.errno(), Errno::NOENT);
+    let r: Result<u8, AllocError> = Ok(3);
+    assert_eq!(r.handle_oom(), 3);
+    let m: Maybe<usize> = makai::error::check(4, Syscall::Read);
+    assert_eq!(m, Ok(4));
+    assert_eq!(makai::AllocError.to_string(), "out of memory");
+}
+
+#[test]
+fn alloc_reexports() {
+    use makai::prelude::*;
+    let layout = std::alloc::Layout::new::<u64>();
+    let block = makai::alloc::Global.allocate(layout).unwrap();
+    assert!(block.len() >= 8);
+    // SAFETY: allocated just above by `Global` with `layout`.
+    unsafe { makai::Global.deallocate(block.cast(), layout) };
+    fn takes_allocator(_: &dyn Allocator) {}
+    takes_allocator(&Global);
+}

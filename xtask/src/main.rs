@@ -1,0 +1,315 @@
+//! `cargo xtask`: the one entry point for every check makai runs.
+//!
+//! `cargo xtask ci` runs every stage in order and stops at the first failure; `cargo xtask
+//! <stage>` runs one. Each stage prints its name and duration, and a failing stage prints the
+//! exact command that reproduces it.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use xshell::{Cmd, Shell, cmd};
+
+/// The lints of `-D warnings` applied to every stage that compiles code.
+const DENY_WARNINGS: &str = "-D warnings";
+/// Flags for every Miri run: strict provenance and symbolic alignment (DESIGN.md §5).
+const MIRIFLAGS: &str = "-Zmiri-strict-provenance -Zmiri-symbolic-alignment-check";
+/// Property tests run this many cases under Miri (every test also runs natively with the full
+/// count in the `test` stage).
+const MIRI_PROPTEST_CASES: &str = "4";
+
+type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+const USAGE: &str = "usage: cargo xtask <ci | fmt | lint | test | doc | bench | miri | loom>";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().map(String::as_str).unwrap_or("ci");
+    let stages: Vec<Stage> = match task {
+        "ci" => ALL_STAGES.to_vec(),
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            return;
+        }
+        name => match ALL_STAGES.iter().find(|s| s.name == name) {
+            Some(s) => vec![*s],
+            None => {
+                eprintln!("unknown task `{name}`\n{USAGE}");
+                std::process::exit(2);
+            }
+        },
+    };
+    let sh = match shell() {
+        Ok(sh) => sh,
+        Err(e) => {
+            eprintln!("xtask: cannot set up the shell: {e}");
+            std::process::exit(1);
+        }
+    };
+    let total = Instant::now();
+    for stage in stages {
+        println!("\n==> xtask {} — {}", stage.name, stage.what);
+        let start = Instant::now();
+        let result = (stage.run)(&sh);
+        let secs = start.elapsed().as_secs_f64();
+        match result {
+            Ok(()) => println!("==> xtask {}: ok in {secs:.1}s", stage.name),
+            Err(e) => {
+                eprintln!("==> xtask {}: FAILED after {secs:.1}s: {e}", stage.name);
+                std::process::exit(1);
+            }
+        }
+    }
+    println!(
+        "\n==> all stages passed in {:.1}s",
+        total.elapsed().as_secs_f64()
+    );
+}
+
+#[derive(Clone, Copy)]
+struct Stage {
+    name: &'static str,
+    what: &'static str,
+    run: fn(&Shell) -> Result,
+}
+
+const ALL_STAGES: &[Stage] = &[
+    Stage {
+        name: "fmt",
+        what: "rustfmt check",
+        run: fmt,
+    },
+    Stage {
+        name: "lint",
+        what: "clippy, all targets and features, -D warnings",
+        run: lint,
+    },
+    Stage {
+        name: "test",
+        what: "unit, integration and doc tests",
+        run: test,
+    },
+    Stage {
+        name: "doc",
+        what: "rustdoc with -D warnings",
+        run: doc,
+    },
+    Stage {
+        name: "bench",
+        what: "benchmarks compile (cargo bench --no-run)",
+        run: bench,
+    },
+    Stage {
+        name: "miri",
+        what: "Miri on every crate with unsafe code",
+        run: miri,
+    },
+    Stage {
+        name: "loom",
+        what: "loom models of every atomic protocol",
+        run: loom,
+    },
+];
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn shell() -> Result<Shell> {
+    let sh = Shell::new()?;
+    sh.change_dir(project_root());
+    Ok(sh)
+}
+
+/// Runs `cmd`; on failure the error names the exact command (with its environment) to re-run.
+fn run(cmd: Cmd<'_>, env: &[(&str, &str)]) -> Result {
+    let mut shown = String::new();
+    for (k, v) in env {
+        shown.push_str(&format!("{k}=\"{v}\" "));
+    }
+    shown.push_str(&cmd.to_string());
+    let mut cmd = cmd;
+    for (k, v) in env {
+        cmd = cmd.env(k, v);
+    }
+    println!("$ {shown}");
+    cmd.run()
+        .map_err(|e| format!("{e}\n    reproduce with: {shown}").into())
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+fn fmt(sh: &Shell) -> Result {
+    let cargo = cargo();
+    run(cmd!(sh, "{cargo} fmt --all -- --check"), &[])
+}
+
+fn lint(sh: &Shell) -> Result {
+    let cargo = cargo();
+    run(
+        cmd!(
+            sh,
+            "{cargo} clippy --workspace --all-targets --all-features -- {DENY_WARNINGS}"
+        ),
+        &[],
+    )
+}
+
+fn test(sh: &Shell) -> Result {
+    let cargo = cargo();
+    run(
+        cmd!(sh, "{cargo} test --workspace --all-features"),
+        &[("RUSTFLAGS", DENY_WARNINGS)],
+    )
+}
+
+fn doc(sh: &Shell) -> Result {
+    let cargo = cargo();
+    run(
+        cmd!(sh, "{cargo} doc --workspace --no-deps --all-features"),
+        &[("RUSTDOCFLAGS", DENY_WARNINGS)],
+    )
+}
+
+fn bench(sh: &Shell) -> Result {
+    let cargo = cargo();
+    run(
+        cmd!(sh, "{cargo} bench --package makai-benches --no-run"),
+        &[("RUSTFLAGS", DENY_WARNINGS)],
+    )
+}
+
+/// The library crates under `crates/` whose sources contain the word `unsafe` in code.
+fn crates_with_unsafe(sh: &Shell) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for dir in sh.read_dir(project_root().join("crates"))? {
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if contains_unsafe(&dir.join("src"))? {
+            found.push(name);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn contains_unsafe(dir: &Path) -> Result<bool> {
+    if !dir.is_dir() {
+        return Ok(false);
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            if contains_unsafe(&path)? {
+                return Ok(true);
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path)?;
+            let code_uses_unsafe = text.lines().any(|l| {
+                let l = l.trim_start();
+                !l.starts_with("//")
+                    && (l.contains("unsafe {")
+                        || l.contains("unsafe fn")
+                        || l.contains("unsafe impl"))
+            });
+            if code_uses_unsafe {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Makes sure the nightly toolchain has Miri, installing it if needed. Never skips: if Miri
+/// cannot be installed, the stage fails.
+fn ensure_miri(sh: &Shell) -> Result {
+    if cmd!(sh, "cargo +nightly miri --version")
+        .quiet()
+        .ignore_stdout()
+        .ignore_stderr()
+        .run()
+        .is_ok()
+    {
+        return Ok(());
+    }
+    println!("Miri is missing from the nightly toolchain: installing it");
+    run(
+        cmd!(sh, "rustup component add miri rust-src --toolchain nightly"),
+        &[],
+    )?;
+    cmd!(sh, "cargo +nightly miri --version")
+        .run()
+        .map_err(|e| format!("Miri still unavailable after installing it: {e}"))?;
+    Ok(())
+}
+
+fn miri(sh: &Shell) -> Result {
+    let crates = crates_with_unsafe(sh)?;
+    if crates.is_empty() {
+        println!("no crate contains unsafe code: nothing for Miri to check");
+        return Ok(());
+    }
+    println!("crates with unsafe code: {}", crates.join(", "));
+    ensure_miri(sh)?;
+    let target_dir = project_root().join("target").join("miri-host");
+    let target_dir = target_dir.to_str().ok_or("target dir is not UTF-8")?;
+    let mut args = Vec::new();
+    for c in &crates {
+        args.push("-p".to_owned());
+        args.push(c.clone());
+    }
+    run(
+        cmd!(sh, "cargo +nightly miri test --all-features {args...}"),
+        &[
+            ("MIRIFLAGS", MIRIFLAGS),
+            ("PROPTEST_CASES", MIRI_PROPTEST_CASES),
+            ("CARGO_TARGET_DIR", target_dir),
+        ],
+    )
+}
+
+/// Crates that have a `tests/loom.rs` model file.
+fn crates_with_loom(sh: &Shell) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for dir in sh.read_dir(project_root().join("crates"))? {
+        if dir.join("tests").join("loom.rs").is_file() {
+            found.push(
+                dir.file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn loom(sh: &Shell) -> Result {
+    let crates = crates_with_loom(sh)?;
+    if crates.is_empty() {
+        println!("no crate has a tests/loom.rs model yet: nothing for loom to check");
+        return Ok(());
+    }
+    let target_dir = project_root().join("target").join("loom");
+    let target_dir = target_dir.to_str().ok_or("target dir is not UTF-8")?;
+    let cargo = cargo();
+    for c in crates {
+        run(
+            cmd!(sh, "{cargo} test --release -p {c} --test loom"),
+            &[
+                ("RUSTFLAGS", "--cfg makai_loom"),
+                ("LOOM_MAX_PREEMPTIONS", "2"),
+                ("CARGO_TARGET_DIR", target_dir),
+            ],
+        )?;
+    }
+    Ok(())
+}
