@@ -27,8 +27,8 @@ fn makai_build(path: &Path) -> SysError<'_> {
 }
 
 fn std_build(path: &Path) -> std::io::Error {
-    let raw = std::io::Error::from_raw_os_error(2);
-    std::io::Error::new(raw.kind(), format!("{raw}, open '{}'", path.display()))
+    // The leanest std way to attach a path: the kind plus a formatted message (no strerror).
+    std::io::Error::new(std::io::ErrorKind::NotFound, format!("open '{}'", path.display()))
 }
 
 fn anyhow_build(path: &Path) -> anyhow::Error {
