@@ -28,7 +28,10 @@ fn makai_build(path: &Path) -> SysError<'_> {
 
 fn std_build(path: &Path) -> std::io::Error {
     // The leanest std way to attach a path: the kind plus a formatted message (no strerror).
-    std::io::Error::new(std::io::ErrorKind::NotFound, format!("open '{}'", path.display()))
+    std::io::Error::new(
+        std::io::ErrorKind::NotFound,
+        format!("open '{}'", path.display()),
+    )
 }
 
 fn anyhow_build(path: &Path) -> anyhow::Error {
