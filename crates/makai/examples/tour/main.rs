@@ -6,7 +6,7 @@
 mod error;
 
 fn main() {
-    println!("makai tour: every number below is measured on this machine, in this run.\n");
+    println!("makai tour: every number below is measured on this machine, in this run.");
     error::section();
 }
 
