@@ -1,0 +1,242 @@
+//! [`MaybeOwned<'a, T>`]: a value that is either owned (`Box<T>`) or borrowed (`&'a T`), for any
+//! `T`, unsized ones included (Bun's `owned/maybe.zig`).
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+
+/// Either an owned `Box<T>` or a borrowed `&'a T`. Dropping an owned value drops and frees it;
+/// a borrowed one is left alone.
+///
+/// For slices and strings of plain data prefer [`CowSlice`](crate::CowSlice) /
+/// [`CowStr`](crate::CowStr) (16 bytes instead of 24); `MaybeOwned` is for other types, such as
+/// trait objects or a large configuration struct.
+///
+/// ```
+/// use makai_ptr::MaybeOwned;
+/// #[derive(Clone, Debug, PartialEq)]
+/// struct Config { retries: u32 }
+/// static DEFAULT: Config = Config { retries: 3 };
+///
+/// fn config(custom: Option<u32>) -> MaybeOwned<'static, Config> {
+///     match custom {
+///         Some(retries) => MaybeOwned::Owned(Box::new(Config { retries })),
+///         None => MaybeOwned::Borrowed(&DEFAULT),
+///     }
+/// }
+/// assert_eq!(config(None).retries, 3);
+/// assert!(config(Some(5)).is_owned());
+/// let shown: MaybeOwned<'_, dyn std::fmt::Debug> = MaybeOwned::Owned(Box::new(1));
+/// assert_eq!(format!("{shown:?}"), "1");
+/// ```
+pub enum MaybeOwned<'a, T: ?Sized> {
+    /// Owned: dropped and freed with this value.
+    Owned(Box<T>),
+    /// Borrowed for `'a`.
+    Borrowed(&'a T),
+}
+
+impl<'a, T: ?Sized> MaybeOwned<'a, T> {
+    /// Whether the value is owned.
+    ///
+    /// ```
+    /// use makai_ptr::MaybeOwned;
+    /// assert!(MaybeOwned::Owned(Box::new(1)).is_owned());
+    /// assert!(!MaybeOwned::Borrowed(&1).is_owned());
+    /// ```
+    #[inline]
+    pub fn is_owned(&self) -> bool {
+        matches!(self, Self::Owned(_))
+    }
+
+    /// The value.
+    ///
+    /// ```
+    /// assert_eq!(*makai_ptr::MaybeOwned::Borrowed("s").get(), *"s");
+    /// ```
+    #[inline]
+    pub fn get(&self) -> &T {
+        match self {
+            Self::Owned(b) => b,
+            Self::Borrowed(r) => r,
+        }
+    }
+
+    /// A borrowed `MaybeOwned` of the same value, tied to `self`.
+    ///
+    /// ```
+    /// let owner = makai_ptr::MaybeOwned::<str>::Owned("o".into());
+    /// assert!(!owner.borrow().is_owned());
+    /// ```
+    #[inline]
+    pub fn borrow(&self) -> MaybeOwned<'_, T> {
+        MaybeOwned::Borrowed(self.get())
+    }
+
+    /// The value as a box: moved when owned, copied (through `Box<T>: From<&T>`) when
+    /// borrowed.
+    ///
+    /// ```
+    /// let b: Box<[u8]> = makai_ptr::MaybeOwned::Borrowed(&[1u8, 2][..]).into_owned();
+    /// assert_eq!(&*b, &[1, 2]);
+    /// ```
+    #[inline]
+    pub fn into_owned(self) -> Box<T>
+    where
+        for<'x> Box<T>: From<&'x T>,
+    {
+        match self {
+            Self::Owned(b) => b,
+            Self::Borrowed(r) => Box::from(r),
+        }
+    }
+
+    /// The value, mutably: a borrowed value is first copied into a box.
+    ///
+    /// ```
+    /// let text = String::from("abc");
+    /// let mut m = makai_ptr::MaybeOwned::Borrowed(text.as_str());
+    /// m.to_mut().make_ascii_uppercase();
+    /// assert_eq!((m.get(), text.as_str()), ("ABC", "abc"));
+    /// ```
+    #[inline]
+    pub fn to_mut(&mut self) -> &mut T
+    where
+        for<'x> Box<T>: From<&'x T>,
+    {
+        if let Self::Borrowed(r) = *self {
+            *self = Self::Owned(Box::from(r));
+        }
+        match self {
+            Self::Owned(b) => b,
+            Self::Borrowed(_) => unreachable!("made owned just above"),
+        }
+    }
+}
+
+impl<T: ?Sized> Deref for MaybeOwned<'_, T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        self.get()
+    }
+}
+
+impl<T: ?Sized> Clone for MaybeOwned<'_, T>
+where
+    Box<T>: Clone,
+{
+    /// A borrowed value stays borrowed; an owned one is cloned.
+    #[inline]
+    fn clone(&self) -> Self {
+        match self {
+            Self::Owned(b) => Self::Owned(b.clone()),
+            Self::Borrowed(r) => Self::Borrowed(r),
+        }
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for MaybeOwned<'_, T> {
+    /// Formats the value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.get(), f)
+    }
+}
+
+impl<T: ?Sized + fmt::Display> fmt::Display for MaybeOwned<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.get(), f)
+    }
+}
+
+impl<T: ?Sized + PartialEq> PartialEq for MaybeOwned<'_, T> {
+    /// Compares the values, whoever owns them.
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl<T: ?Sized + Eq> Eq for MaybeOwned<'_, T> {}
+
+impl<T: ?Sized + PartialOrd> PartialOrd for MaybeOwned<'_, T> {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        self.get().partial_cmp(other.get())
+    }
+}
+
+impl<T: ?Sized + Ord> Ord for MaybeOwned<'_, T> {
+    #[inline]
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.get().cmp(other.get())
+    }
+}
+
+impl<T: ?Sized + Hash> Hash for MaybeOwned<'_, T> {
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.get().hash(state)
+    }
+}
+
+impl<T: ?Sized> AsRef<T> for MaybeOwned<'_, T> {
+    #[inline]
+    fn as_ref(&self) -> &T {
+        self.get()
+    }
+}
+
+impl<T: ?Sized> Borrow<T> for MaybeOwned<'_, T> {
+    #[inline]
+    fn borrow(&self) -> &T {
+        self.get()
+    }
+}
+
+impl<'a, T: ?Sized> From<&'a T> for MaybeOwned<'a, T> {
+    #[inline]
+    fn from(r: &'a T) -> Self {
+        Self::Borrowed(r)
+    }
+}
+
+impl<T: ?Sized> From<Box<T>> for MaybeOwned<'_, T> {
+    #[inline]
+    fn from(b: Box<T>) -> Self {
+        Self::Owned(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    struct CountDrops<'c>(&'c Cell<u32>);
+    impl Drop for CountDrops<'_> {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+
+    #[test]
+    fn only_owned_values_are_dropped() {
+        let drops = Cell::new(0);
+        let kept = CountDrops(&drops);
+        drop(MaybeOwned::Borrowed(&kept));
+        assert_eq!(drops.get(), 0);
+        drop(MaybeOwned::Owned(Box::new(CountDrops(&drops))));
+        assert_eq!(drops.get(), 1);
+    }
+
+    #[test]
+    fn clone_keeps_state_and_compares_by_value() {
+        let b: MaybeOwned<'_, str> = MaybeOwned::Borrowed("x");
+        let o: MaybeOwned<'_, str> = MaybeOwned::Owned("x".into());
+        assert!(!b.clone().is_owned() && o.clone().is_owned());
+        assert_eq!(b, o);
+        assert_eq!(size_of::<MaybeOwned<'_, u64>>(), 16);
+    }
+}
