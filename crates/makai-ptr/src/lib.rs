@@ -7,6 +7,7 @@ mod maybe_owned;
 mod refcount;
 mod shared;
 mod sync;
+mod tagged;
 
 pub use cow::CowSlice;
 pub use cow_cstr::{CowCStr, InteriorNulError};
@@ -14,3 +15,8 @@ pub use cow_str::{CowBytes, CowStr};
 pub use maybe_owned::MaybeOwned;
 pub use refcount::{AtomicRefCount, Counter, RefCount, RefCounted, RefPtr};
 pub use shared::{AtomicShared, Shared};
+pub use tagged::{TagScheme, TaggedPayload, TaggedPtr};
+
+/// What `tagged_union!` expands to calls these; not a public interface.
+#[doc(hidden)]
+pub use tagged::union::private as __tagged;

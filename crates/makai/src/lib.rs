@@ -29,6 +29,9 @@ pub use makai_error::{AllocError, Errno, HandleOom, Maybe, SysError, Syscall};
 #[cfg(feature = "alloc")]
 pub use makai_alloc::{Allocator, Global};
 
+#[cfg(feature = "ptr")]
+pub use makai_ptr::{TagScheme, TaggedPtr, tagged_union};
+
 /// The types and traits most makai code uses: `use makai::prelude::*;`.
 pub mod prelude {
     #[cfg(feature = "error")]

@@ -4,10 +4,12 @@
 //! Run it with `cargo run --release -p makai --example tour`.
 
 mod error;
+mod tagged;
 
 fn main() {
     println!("makai tour: every number below is measured on this machine, in this run.");
     error::section();
+    tagged::section();
 }
 
 /// Prints a section heading.

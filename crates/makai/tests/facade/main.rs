@@ -23,3 +23,24 @@ fn alloc_reexports() {
     fn takes_allocator(_: &dyn Allocator) {}
     takes_allocator(&Global);
 }
+
+#[test]
+fn ptr_tagged_reexports() {
+    makai::tagged_union! { Job { Small(Box<u8>), Wide(&'static u64) } }
+    static W: u64 = 9;
+    let jobs = [Job::Small(Box::new(1)), Job::Wide(&W)];
+    let sum: u64 = jobs
+        .iter()
+        .map(|j| match j.as_ref() {
+            JobRef::Small(v) => u64::from(*v),
+            JobRef::Wide(v) => *v,
+        })
+        .sum();
+    assert_eq!(sum, 10);
+    assert_eq!(size_of::<Job>(), 8);
+    let x = 3u64;
+    let p = makai::TaggedPtr::<u64, 3>::new(std::ptr::NonNull::from(&x), 6);
+    assert_eq!(p.tag(), 6);
+    assert_eq!(makai::TagScheme::bits_for(8), 3);
+    assert_eq!(makai::ptr::TaggedPtr::<u64, 1>::TAG_LIMIT, 2);
+}
