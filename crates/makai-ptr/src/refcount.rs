@@ -324,6 +324,24 @@ pub unsafe trait RefCounted: Sized {
     /// The count field inside `self`.
     fn ref_count_field(&self) -> &impl Counter;
 
+    /// The object's current number of references: a snapshot (Bun's `RefCount.get`). Handy
+    /// where only `&T` is at hand, such as a borrowed view of a tagged pointer.
+    ///
+    /// ```
+    /// use makai_ptr::{RefCount, RefCounted, RefPtr, ref_counted};
+    /// struct N { c: RefCount }
+    /// ref_counted!(N, c);
+    /// let a = RefPtr::new(N { c: RefCount::new() });
+    /// let b = a.clone();
+    /// let object: &N = &b;
+    /// assert_eq!(object.ref_count(), 2);
+    /// # drop(a);
+    /// ```
+    #[inline]
+    fn ref_count(&self) -> u32 {
+        sealed::CounterOps::get(self.ref_count_field())
+    }
+
     /// Destroys an object whose count has dropped to zero: drops it and frees its memory.
     ///
     /// # Safety

@@ -32,6 +32,12 @@ pub use makai_alloc::{Allocator, Global};
 #[cfg(feature = "ptr")]
 pub use makai_ptr::{TagScheme, TaggedPtr, tagged_union};
 
+#[cfg(feature = "ptr")]
+pub use makai_ptr::{
+    AtomicRefCount, AtomicShared, CowBytes, CowCStr, CowSlice, CowStr, MaybeOwned, RefCount,
+    RefCounted, RefPtr, Shared, ref_counted,
+};
+
 /// The types and traits most makai code uses: `use makai::prelude::*;`.
 pub mod prelude {
     #[cfg(feature = "error")]
@@ -39,4 +45,7 @@ pub mod prelude {
 
     #[cfg(feature = "alloc")]
     pub use makai_alloc::{Allocator, Global};
+
+    #[cfg(feature = "ptr")]
+    pub use makai_ptr::{AtomicShared, CowBytes, CowSlice, CowStr, MaybeOwned, RefPtr, Shared};
 }

@@ -4,11 +4,13 @@
 //! Run it with `cargo run --release -p makai --example tour`.
 
 mod error;
+mod ptr;
 mod tagged;
 
 fn main() {
     println!("makai tour: every number below is measured on this machine, in this run.");
     error::section();
+    ptr::section();
     tagged::section();
 }
 

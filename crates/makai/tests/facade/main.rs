@@ -44,3 +44,26 @@ fn ptr_tagged_reexports() {
     assert_eq!(makai::TagScheme::bits_for(8), 3);
     assert_eq!(makai::ptr::TaggedPtr::<u64, 1>::TAG_LIMIT, 2);
 }
+
+#[test]
+fn ptr_reexports() {
+    use makai::prelude::*;
+    let input = String::from("a b");
+    let token: CowStr<'_> = CowStr::borrowed(&input[2..]);
+    let bytes: CowBytes<'_> = CowSlice::from_vec(vec![1u8]);
+    assert!(!token.is_owned() && bytes.is_owned());
+    let shared = makai::Shared::new(1u8);
+    let atomic = AtomicShared::new(2u8);
+    assert_eq!((shared.ref_count(), *atomic), (1, 2));
+    struct Node {
+        count: makai::RefCount,
+    }
+    makai::ref_counted!(Node, count);
+    let node: RefPtr<Node> = makai::ptr::RefPtr::new(Node {
+        count: makai::RefCount::new(),
+    });
+    assert_eq!(node.clone().ref_count(), 2);
+    let m: MaybeOwned<'_, str> = MaybeOwned::Borrowed("m");
+    assert_eq!(&*m, "m");
+    assert_eq!(makai::CowCStr::borrowed(c"c").len(), 1);
+}
