@@ -12,7 +12,10 @@ use xshell::{Cmd, Shell, cmd};
 /// The lints of `-D warnings` applied to every stage that compiles code.
 const DENY_WARNINGS: &str = "-D warnings";
 /// Flags for every Miri run: strict provenance and symbolic alignment (DESIGN.md §5).
-const MIRIFLAGS: &str = "-Zmiri-strict-provenance -Zmiri-symbolic-alignment-check";
+/// Miri isolates the interpreted program from the host environment, so `PROPTEST_CASES` has to
+/// be forwarded explicitly or proptest would run its full default case count.
+const MIRIFLAGS: &str =
+    "-Zmiri-strict-provenance -Zmiri-symbolic-alignment-check -Zmiri-env-forward=PROPTEST_CASES";
 /// Property tests run this many cases under Miri (every test also runs natively with the full
 /// count in the `test` stage).
 const MIRI_PROPTEST_CASES: &str = "4";
