@@ -611,3 +611,24 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The smallest union: one variant, no tag bits at all.
+
+tagged_union! {
+    Single { Only(Box<[u8; 3]>) }
+}
+
+#[test]
+fn single_variant_union_needs_no_tag_bits() {
+    assert_eq!(Single::SCHEME, TagScheme::LowBits { bits: 0 });
+    let s = Single::Only(Box::new([1, 2, 3]));
+    assert_eq!(s.tag(), 0);
+    let SingleRef::Only(bytes) = s.as_ref();
+    assert_eq!(bytes, &[1, 2, 3]);
+    let word = s.into_raw_word();
+    assert!(Single::is_valid_raw_word(word));
+    // SAFETY: the word came from `into_raw_word` and is taken back once.
+    let SingleOwned::Only(back) = unsafe { Single::from_raw_word(word) }.into_inner();
+    assert_eq!(*back, [1, 2, 3]);
+}
