@@ -19,16 +19,17 @@ use crate::{RefCounted, RefPtr};
 /// 1. `into_raw(p)` returns a pointer with the provenance `p` had, and
 ///    `from_raw(into_raw(p))` gives back a value equivalent to `p` (the same object, the same
 ///    ownership); whatever `p` owned is owned by the raw pointer in between.
-/// 2. If [`ALIGNED`](TaggedPayload::ALIGNED) is `true`, the pointer `into_raw` returns is
-///    always aligned to `align_of::<Self::Target>()`.
-/// 3. While the raw pointer owns the value (after `into_raw`, before `from_raw`), `borrow(ptr)`
+/// 2. While the raw pointer owns the value (after `into_raw`, before `from_raw`), `borrow(ptr)`
 ///    returns a [`Ref`](TaggedPayload::Ref) that stays valid for as long as the caller keeps
 ///    the raw pointer from being passed to `from_raw`.
-/// 4. If [`LENDS_REF`](TaggedPayload::LENDS_REF) is `true`, the pointer is valid for shared
-///    reads of a `Self::Target` under the same condition as 3 (and nothing mutates the target
+/// 3. If [`LENDS_REF`](TaggedPayload::LENDS_REF) is `true`, the pointer is valid for shared
+///    reads of a `Self::Target` under the same condition as 2 (and nothing mutates the target
 ///    through another path meanwhile, except through `UnsafeCell`).
-/// 5. `clone_raw(ptr)` (where `Self: Clone`) returns a value equal to what cloning the payload
+/// 4. `clone_raw(ptr)` (where `Self: Clone`) returns a value equal to what cloning the payload
 ///    would give, without invalidating references handed out by `borrow`.
+///
+/// Nothing is promised about alignment: the union checks every address it tags, so a
+/// misaligned pointer (a `NonNull` can be one) panics at construction instead of losing bits.
 ///
 /// ```
 /// use makai_ptr::TaggedPayload;
@@ -44,10 +45,6 @@ pub unsafe trait TaggedPayload: Sized {
     type Ref<'a>: Copy
     where
         Self: 'a;
-    /// Whether `into_raw` always returns a pointer aligned for `Target` (`false` for
-    /// [`NonNull`], which any caller can build misaligned). When `false`, the low-bit tag scheme
-    /// checks each address at construction.
-    const ALIGNED: bool;
     /// Whether the raw pointer may be read as `&Target` while the payload lives (what
     /// `get::<T>()` of a union needs).
     const LENDS_REF: bool;
@@ -89,9 +86,8 @@ pub unsafe trait TaggedPayload: Sized {
 }
 
 // SAFETY: 1. `Box::into_raw` keeps the allocation's provenance and `Box::from_raw` reverses it.
-// 2. A `Box<T>` is always aligned (for zero-sized `T` too: its dangling pointer is aligned).
-// 3./4. The box's allocation lives until `from_raw` rebuilds and drops it; nobody else has it.
-// 5. `clone_raw` reads the box in place (see there) instead of rebuilding a `Box`, whose
+// 2./3. The box's allocation lives until `from_raw` rebuilds and drops it; nobody else has it.
+// 4. `clone_raw` reads the box in place (see there) instead of rebuilding a `Box`, whose
 //    uniqueness would invalidate outstanding borrows.
 unsafe impl<T> TaggedPayload for Box<T> {
     type Target = T;
@@ -99,7 +95,6 @@ unsafe impl<T> TaggedPayload for Box<T> {
         = &'a T
     where
         T: 'a;
-    const ALIGNED: bool = true;
     const LENDS_REF: bool = true;
 
     #[inline]
@@ -149,12 +144,10 @@ unsafe impl<T> TaggedPayload for Box<T> {
 }
 
 // SAFETY: 1. `NonNull::from(&T)` keeps the reference's provenance, and `as_ref` rebuilds it.
-// 2. References are always aligned. 3./4. The target is `'static` and shared: valid forever.
-// 5. Copying a reference disturbs nothing.
+// 2./3. The target is `'static` and shared: valid forever. 4. Copying a reference disturbs nothing.
 unsafe impl<T: 'static> TaggedPayload for &'static T {
     type Target = T;
     type Ref<'a> = &'a T;
-    const ALIGNED: bool = true;
     const LENDS_REF: bool = true;
 
     #[inline]
@@ -175,17 +168,15 @@ unsafe impl<T: 'static> TaggedPayload for &'static T {
     }
 }
 
-// SAFETY: 1. The pointer is the payload itself. 2. `ALIGNED` is `false`: a `NonNull` can be
-// misaligned, and the low-bit scheme checks it. 3. The view lends the pointer (a copy), which
-// is always valid to hold. 4. `LENDS_REF` is `false`: the union knows nothing about the target.
-// 5. Copying the pointer disturbs nothing.
+// SAFETY: 1. The pointer is the payload itself (possibly misaligned: the union checks). 2. The
+// view lends the pointer (a copy), which is always valid to hold. 3. `LENDS_REF` is `false`: the
+// union knows nothing about the target. 4. Copying the pointer disturbs nothing.
 unsafe impl<T> TaggedPayload for NonNull<T> {
     type Target = T;
     type Ref<'a>
         = NonNull<T>
     where
         T: 'a;
-    const ALIGNED: bool = false;
     const LENDS_REF: bool = false;
 
     #[inline]
@@ -213,17 +204,16 @@ unsafe impl<T> TaggedPayload for NonNull<T> {
 }
 
 // SAFETY: 1. `RefPtr::into_raw` hands its reference (and the allocation's provenance) to the
-// pointer and `RefPtr::from_raw` takes it back. 2. A `RefPtr` points to a heap object, which
-// is aligned. 3./4. The reference the raw pointer owns keeps the object alive, and `RefPtr`
-// only ever hands out shared access. 5. The default `clone_raw` rebuilds a `RefPtr` (a plain
-// pointer, no uniqueness) in `ManuallyDrop` and clones it, which increments the count.
+// pointer and `RefPtr::from_raw` takes it back. 2./3. The reference the raw pointer owns keeps
+// the object alive, and `RefPtr` only ever hands out shared access. 4. The default `clone_raw`
+// rebuilds a `RefPtr` (a plain pointer, no uniqueness) in `ManuallyDrop` and clones it, which
+// increments the count.
 unsafe impl<T: RefCounted> TaggedPayload for RefPtr<T> {
     type Target = T;
     type Ref<'a>
         = &'a T
     where
         T: 'a;
-    const ALIGNED: bool = true;
     const LENDS_REF: bool = true;
 
     #[inline]
