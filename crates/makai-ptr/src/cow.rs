@@ -38,15 +38,20 @@ impl TaggedLen {
     /// The owned flag: the length word's top bit.
     const OWNED: usize = 1 << (usize::BITS - 1);
 
+    /// The length word of a slice of `len` elements of type `T`.
+    ///
     /// # Panics
     ///
-    /// If `len > isize::MAX` (only a slice of zero-sized elements can be that long).
+    /// If `len > isize::MAX`. Only a slice of zero-sized elements can be that long (any other
+    /// slice spans at most `isize::MAX` bytes), so the check is compiled only for those.
     #[inline]
-    const fn new(len: usize, owned: bool) -> Self {
-        assert!(
-            len <= isize::MAX as usize,
-            "CowSlice: a slice longer than isize::MAX elements cannot be stored"
-        );
+    const fn new<T>(len: usize, owned: bool) -> Self {
+        if size_of::<T>() == 0 {
+            assert!(
+                len <= isize::MAX as usize,
+                "CowSlice: a slice longer than isize::MAX elements cannot be stored"
+            );
+        }
         Self(if owned { len | Self::OWNED } else { len })
     }
 
@@ -149,7 +154,7 @@ impl<'a, T> CowSlice<'a, T> {
     #[inline]
     pub const fn borrowed(slice: &'a [T]) -> Self {
         Self {
-            len: TaggedLen::new(slice.len(), false),
+            len: TaggedLen::new::<T>(slice.len(), false),
             ptr: NonNull::from_ref(slice).cast::<T>(),
             _marker: PhantomData,
         }
@@ -185,7 +190,7 @@ impl<'a, T> CowSlice<'a, T> {
     /// ```
     #[inline]
     pub fn owned(boxed: Box<[T]>) -> Self {
-        let len = TaggedLen::new(boxed.len(), true);
+        let len = TaggedLen::new::<T>(boxed.len(), true);
         let raw = NonNull::from(Box::leak(boxed));
         Self {
             ptr: raw.cast::<T>(),
@@ -711,11 +716,11 @@ mod tests {
 
     #[test]
     fn flag_lives_in_the_top_bit() {
-        let t = TaggedLen::new(isize::MAX as usize, true);
+        let t = TaggedLen::new::<()>(isize::MAX as usize, true);
         assert_eq!(t.len(), isize::MAX as usize);
         assert!(t.is_owned());
         assert_eq!(t.0, usize::MAX);
-        let b = TaggedLen::new(5, false);
+        let b = TaggedLen::new::<u8>(5, false);
         assert_eq!((b.len(), b.is_owned(), b.0), (5, false, 5));
     }
 

@@ -658,9 +658,21 @@ impl<T: RefCounted> Drop for RefPtr<T> {
             // SAFETY: the count reached zero, so no other handle exists and (by the decrement's
             // Acquire fence) all their uses happened before; the object was allocated by
             // `try_new` or handed over to `adopt`/`from_raw`, as `destroy` requires.
-            unsafe { T::destroy(self.ptr) };
+            unsafe { destroy_slow(self.ptr) };
         }
     }
+}
+
+/// Calls `T::destroy`, out of line (as std's `Arc::drop_slow` is) so a clone/drop loop stays
+/// small.
+///
+/// # Safety
+///
+/// The same as [`RefCounted::destroy`].
+#[inline(never)]
+unsafe fn destroy_slow<T: RefCounted>(ptr: NonNull<T>) {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { T::destroy(ptr) }
 }
 
 impl<T: RefCounted> Deref for RefPtr<T> {

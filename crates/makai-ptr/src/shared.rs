@@ -143,12 +143,25 @@ impl<C: Counter, T> Drop for Raw<C, T> {
     #[inline]
     fn drop(&mut self) {
         // The shared reference made by `inner` ends with this statement.
-        if !self.inner().count.decrement() {
-            return;
+        if self.inner().count.decrement() {
+            // SAFETY: the count reached zero, so this was the last handle and (by the Acquire
+            // fence in `decrement`) every other handle's uses happened before.
+            unsafe { self.drop_slow() };
         }
-        // SAFETY: the count reached zero, so this was the last handle and (by the Acquire
-        // fence in `decrement`) every other handle's uses happened before. The block is live,
-        // so it is dropped in place once.
+    }
+}
+
+impl<C: Counter, T> Raw<C, T> {
+    /// Drops the value and frees the block. Kept out of line (as std's `Arc::drop_slow` is) so
+    /// that a clone/drop loop stays small.
+    ///
+    /// # Safety
+    ///
+    /// The count has reached zero: no other handle exists and all their uses happened before.
+    #[inline(never)]
+    unsafe fn drop_slow(&mut self) {
+        // SAFETY: the block is live and unused (caller's contract), so it is dropped in place
+        // once.
         unsafe { self.ptr.as_ptr().drop_in_place() };
         // SAFETY: the block came from `Global` with this layout (`try_new`); it was just dropped
         // and nothing refers to it.
