@@ -37,20 +37,29 @@ fn count_overflow() -> ! {
 /// implement it, and only this crate calls these methods, so safe code outside cannot
 /// decrement a count that a live handle owns.
 pub(crate) mod sealed {
+    /// A value only makai-ptr can make. The operations that change a count take one, so that
+    /// code outside cannot call them even through a generic `C: Counter` bound (which would
+    /// otherwise reach a sealed supertrait's methods).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Token(());
+
+    /// The crate's token.
+    pub(crate) const TOKEN: Token = Token(());
+
     /// Counter operations, private to makai-ptr.
     pub trait CounterOps {
         /// A count of one.
         fn one() -> Self;
         /// Adds one reference; aborts past `i32::MAX`.
-        fn increment(&self);
+        fn increment(&self, token: Token);
         /// Removes one reference; returns `true` when it was the last one, after making every
         /// other handle's uses of the object visible to the caller (the `Acquire` fence).
-        fn decrement(&self) -> bool;
+        fn decrement(&self, token: Token) -> bool;
         /// Whether this is the only reference, with every other former handle's uses of the
         /// object visible to the caller.
         fn is_unique(&self) -> bool;
         /// Moves the count from 1 to 0 (taking the object out); `false` if it was not 1.
-        fn claim_unique(&self) -> bool;
+        fn claim_unique(&self, token: Token) -> bool;
         /// The current count (a snapshot).
         fn get(&self) -> u32;
     }
@@ -65,6 +74,14 @@ pub(crate) mod sealed {
 /// fn is_counter<C: Counter>() {}
 /// is_counter::<RefCount>();
 /// is_counter::<AtomicRefCount>();
+/// ```
+///
+/// Safe code cannot change a count that handles own, not even through a generic bound:
+///
+/// ```compile_fail,E0061
+/// fn release_twice<C: makai_ptr::Counter>(c: &C) {
+///     c.decrement(); // error: the operation needs a token only makai-ptr can make
+/// }
 /// ```
 pub trait Counter: sealed::CounterOps {}
 
@@ -139,7 +156,7 @@ impl sealed::CounterOps for RefCount {
         Self::new()
     }
     #[inline]
-    fn increment(&self) {
+    fn increment(&self, _: sealed::Token) {
         let old = self.count.get();
         if old >= MAX_COUNT {
             count_overflow();
@@ -147,7 +164,7 @@ impl sealed::CounterOps for RefCount {
         self.count.set(old + 1);
     }
     #[inline]
-    fn decrement(&self) -> bool {
+    fn decrement(&self, _: sealed::Token) -> bool {
         let old = self.count.get();
         debug_assert!(old != 0, "reference count decremented below zero");
         self.count.set(old.wrapping_sub(1));
@@ -158,7 +175,7 @@ impl sealed::CounterOps for RefCount {
         self.count.get() == 1
     }
     #[inline]
-    fn claim_unique(&self) -> bool {
+    fn claim_unique(&self, _: sealed::Token) -> bool {
         if self.count.get() == 1 {
             self.count.set(0);
             true
@@ -247,7 +264,7 @@ impl sealed::CounterOps for AtomicRefCount {
         Self::new()
     }
     #[inline]
-    fn increment(&self) {
+    fn increment(&self, _: sealed::Token) {
         // Relaxed: a new reference can only be made from an existing one, which already keeps
         // the object alive, so nothing needs ordering here (as in std's `Arc::clone`). The
         // decrement's Release / Acquire-fence pair orders the uses.
@@ -257,7 +274,7 @@ impl sealed::CounterOps for AtomicRefCount {
         }
     }
     #[inline]
-    fn decrement(&self) -> bool {
+    fn decrement(&self, _: sealed::Token) -> bool {
         // Release: pairs with the Acquire fence below, run by whichever handle drops last, so
         // every use of the object through this handle happens before its destruction.
         let old = self.count.fetch_sub(1, Ordering::Release);
@@ -276,7 +293,7 @@ impl sealed::CounterOps for AtomicRefCount {
         self.count.load(Ordering::Acquire) == 1
     }
     #[inline]
-    fn claim_unique(&self) -> bool {
+    fn claim_unique(&self, _: sealed::Token) -> bool {
         // Acquire on success: pairs with the Release `fetch_sub` of every handle dropped earlier
         // (as in `is_unique`). Relaxed on failure: nothing is accessed then.
         self.count
@@ -640,7 +657,7 @@ impl<T: RefCounted> Clone for RefPtr<T> {
     /// Adds a reference (aborts past `i32::MAX` references).
     #[inline]
     fn clone(&self) -> Self {
-        sealed::CounterOps::increment(self.get().ref_count_field());
+        sealed::CounterOps::increment(self.get().ref_count_field(), sealed::TOKEN);
         Self {
             ptr: self.ptr,
             _owns: PhantomData,
@@ -653,7 +670,7 @@ impl<T: RefCounted> Drop for RefPtr<T> {
     #[inline]
     fn drop(&mut self) {
         // The shared reference made by `get` ends with this statement, before `destroy`.
-        let last = sealed::CounterOps::decrement(self.get().ref_count_field());
+        let last = sealed::CounterOps::decrement(self.get().ref_count_field(), sealed::TOKEN);
         if last {
             // SAFETY: the count reached zero, so no other handle exists and (by the decrement's
             // Acquire fence) all their uses happened before; the object was allocated by
@@ -783,24 +800,24 @@ mod tests {
     fn overflow_limit_is_i32_max() {
         let c = RefCount::new();
         c.count.set(MAX_COUNT - 1);
-        sealed::CounterOps::increment(&c);
+        sealed::CounterOps::increment(&c, sealed::TOKEN);
         assert_eq!(c.get(), MAX_COUNT);
         let a = AtomicRefCount::new();
-        assert!(sealed::CounterOps::decrement(&a));
+        assert!(sealed::CounterOps::decrement(&a, sealed::TOKEN));
         assert_eq!(a.get(), 0);
     }
 
     #[test]
     fn claim_unique_needs_count_one() {
         let c = AtomicRefCount::new();
-        sealed::CounterOps::increment(&c);
-        assert!(!sealed::CounterOps::claim_unique(&c));
+        sealed::CounterOps::increment(&c, sealed::TOKEN);
+        assert!(!sealed::CounterOps::claim_unique(&c, sealed::TOKEN));
         assert!(!sealed::CounterOps::is_unique(&c));
-        assert!(!sealed::CounterOps::decrement(&c));
+        assert!(!sealed::CounterOps::decrement(&c, sealed::TOKEN));
         assert!(sealed::CounterOps::is_unique(&c));
-        assert!(sealed::CounterOps::claim_unique(&c));
+        assert!(sealed::CounterOps::claim_unique(&c, sealed::TOKEN));
         let r = RefCount::new();
-        assert!(sealed::CounterOps::claim_unique(&r));
+        assert!(sealed::CounterOps::claim_unique(&r, sealed::TOKEN));
         assert_eq!(r.get(), 0);
     }
 }

@@ -18,6 +18,7 @@ use std::ptr::NonNull;
 use makai_alloc::{Allocator, Global};
 use makai_error::{AllocError, HandleOom};
 
+use crate::refcount::sealed::TOKEN;
 use crate::refcount::{AtomicRefCount, Counter, RefCount};
 
 /// The heap block: the count, then the value.
@@ -88,7 +89,7 @@ impl<C: Counter, T> Raw<C, T> {
     }
 
     fn try_unwrap(self) -> Result<T, Self> {
-        if !self.inner().count.claim_unique() {
+        if !self.inner().count.claim_unique(TOKEN) {
             return Err(self);
         }
         let this = ManuallyDrop::new(self);
@@ -131,7 +132,7 @@ impl<C: Counter, T> Raw<C, T> {
 impl<C: Counter, T> Clone for Raw<C, T> {
     #[inline]
     fn clone(&self) -> Self {
-        self.inner().count.increment();
+        self.inner().count.increment(TOKEN);
         Self {
             ptr: self.ptr,
             _owns: PhantomData,
@@ -143,7 +144,7 @@ impl<C: Counter, T> Drop for Raw<C, T> {
     #[inline]
     fn drop(&mut self) {
         // The shared reference made by `inner` ends with this statement.
-        if self.inner().count.decrement() {
+        if self.inner().count.decrement(TOKEN) {
             // SAFETY: the count reached zero, so this was the last handle and (by the Acquire
             // fence in `decrement`) every other handle's uses happened before.
             unsafe { self.drop_slow() };
