@@ -1,8 +1,22 @@
 #![doc = include_str!("../README.md")]
 
 mod allocator;
+#[cfg(feature = "allocator-api2")]
+mod api2;
+mod arena;
+mod fallback;
 mod global;
+#[cfg(feature = "mimalloc")]
+mod mimalloc;
+mod no_alloc;
 
 pub use allocator::Allocator;
+#[cfg(feature = "allocator-api2")]
+pub use api2::Api2;
+pub use arena::{Arena, ArenaBox};
+pub use fallback::{BufferFallback, StackFallback};
 pub use global::Global;
 pub use makai_error::AllocError;
+#[cfg(feature = "mimalloc")]
+pub use mimalloc::{MiHeap, Mimalloc};
+pub use no_alloc::{NoAlloc, NullableAllocator};

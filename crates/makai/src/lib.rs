@@ -27,7 +27,10 @@ pub use makai_collections as collections;
 pub use makai_error::{AllocError, Errno, HandleOom, Maybe, SysError, Syscall};
 
 #[cfg(feature = "alloc")]
-pub use makai_alloc::{Allocator, Global};
+pub use makai_alloc::{
+    Allocator, Arena, ArenaBox, BufferFallback, Global, MiHeap, Mimalloc, NoAlloc,
+    NullableAllocator, StackFallback,
+};
 
 #[cfg(feature = "ptr")]
 pub use makai_ptr::{TagScheme, TaggedPtr, tagged_union};
@@ -44,7 +47,7 @@ pub mod prelude {
     pub use makai_error::{AllocError, Errno, HandleOom, Maybe, OomError, SysError, Syscall};
 
     #[cfg(feature = "alloc")]
-    pub use makai_alloc::{Allocator, Global};
+    pub use makai_alloc::{Allocator, Arena, Global, StackFallback};
 
     #[cfg(feature = "ptr")]
     pub use makai_ptr::{AtomicShared, CowBytes, CowSlice, CowStr, MaybeOwned, RefPtr, Shared};

@@ -3,6 +3,7 @@
 //!
 //! Run it with `cargo run --release -p makai --example tour`.
 
+mod alloc;
 mod error;
 mod ptr;
 mod tagged;
@@ -10,6 +11,7 @@ mod tagged;
 fn main() {
     println!("makai tour: every number below is measured on this machine, in this run.");
     error::section();
+    alloc::section();
     ptr::section();
     tagged::section();
 }

@@ -67,3 +67,25 @@ fn ptr_reexports() {
     assert_eq!(&*m, "m");
     assert_eq!(makai::CowCStr::borrowed(c"c").len(), 1);
 }
+
+#[test]
+fn alloc_allocator_reexports() {
+    use makai::prelude::*;
+    let arena = Arena::new();
+    assert_eq!(*arena.alloc(7_u8), 7);
+    let boxed: makai::ArenaBox<'_, String> = arena.alloc_boxed(String::from("boxed"));
+    assert_eq!(&*boxed, "boxed");
+    let buf = StackFallback::<64>::new();
+    let layout = std::alloc::Layout::new::<u32>();
+    let block = (&buf).allocate(layout).unwrap();
+    // SAFETY: allocated just above by `&buf` with `layout`.
+    unsafe { (&buf).deallocate(block.cast(), layout) };
+    assert_eq!(buf.fallback_count(), 0);
+    let mut storage = [std::mem::MaybeUninit::uninit(); 16];
+    let fixed = makai::BufferFallback::with_fallback(&mut storage, makai::NoAlloc);
+    assert_eq!(fixed.capacity(), 16);
+    assert!(makai::NullableAllocator::null().is_null());
+    assert_eq!(size_of::<makai::MiHeap>(), 8);
+    assert_eq!(size_of::<makai::Mimalloc>(), 0);
+    let _: &dyn Allocator = &makai::alloc::Global;
+}
