@@ -41,6 +41,9 @@ pub use makai_ptr::{
     RefCounted, RefPtr, Shared, ref_counted,
 };
 
+#[cfg(feature = "collections")]
+pub use makai_collections::{BitSet, DynBitSet, HiveArray, HiveBox, HiveFallback, LinearFifo};
+
 /// The types and traits most makai code uses: `use makai::prelude::*;`.
 pub mod prelude {
     #[cfg(feature = "error")]
@@ -51,4 +54,7 @@ pub mod prelude {
 
     #[cfg(feature = "ptr")]
     pub use makai_ptr::{AtomicShared, CowBytes, CowSlice, CowStr, MaybeOwned, RefPtr, Shared};
+
+    #[cfg(feature = "collections")]
+    pub use makai_collections::{BitSet, DynBitSet, HiveArray, HiveBox, HiveFallback, LinearFifo};
 }

@@ -4,6 +4,7 @@
 //! Run it with `cargo run --release -p makai --example tour`.
 
 mod alloc;
+mod collections;
 mod error;
 mod ptr;
 mod tagged;
@@ -14,6 +15,7 @@ fn main() {
     alloc::section();
     ptr::section();
     tagged::section();
+    collections::section();
 }
 
 /// Prints a section heading.

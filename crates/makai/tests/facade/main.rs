@@ -89,3 +89,25 @@ fn alloc_allocator_reexports() {
     assert_eq!(size_of::<makai::Mimalloc>(), 0);
     let _: &dyn Allocator = &makai::alloc::Global;
 }
+
+#[test]
+fn collections_reexports() {
+    use makai::collections::{Dynamic, Static};
+    use makai::prelude::*;
+    let hive = HiveArray::<u32, 1>::new();
+    let b: HiveBox<'_, u32> = hive.alloc(7).unwrap();
+    assert_eq!(hive.index_of(&raw const *b), Some(0));
+    let pool = makai::HiveFallback::<u8, 0>::new();
+    let _spilled = pool.alloc(1);
+    assert_eq!(pool.spill_count(), 1);
+    let mut bits = BitSet::<1>::new();
+    bits.set(3);
+    let mut dyn_bits = DynBitSet::with_len(4);
+    dyn_bits.set(3);
+    assert_eq!(bits.find_first_set(), dyn_bits.find_first_set());
+    let mut fifo = LinearFifo::<u8, Static<4>>::new();
+    fifo.write(b"ab").unwrap();
+    let mut heap = makai::LinearFifo::<u8, Dynamic>::new();
+    heap.write(fifo.readable_slice(0)).unwrap();
+    assert_eq!(heap.read_item(), Some(b'a'));
+}

@@ -1,0 +1,357 @@
+//! makai-collections against its peers, all in one run:
+//!
+//! - `hive_churn`: a fixed sequence of random allocs and frees of 128-byte values (at most 192
+//!   live, hive of 256 slots): `HiveArray` vs `Box` (system allocator), a box over mimalloc
+//!   (alloc/write/free through `MiMalloc`'s `GlobalAlloc`, which is what `Box` would do under
+//!   `#[global_allocator] MiMalloc`), and `slab`.
+//! - `hive_access`: random reads through 192 live handles: `HiveBox` deref vs `slab[key]`.
+//! - `free_slot_search`: find the lowest free slot of 2048 at 50–99.9 % occupancy (free
+//!   slots at random positions): the hive's two-level bitmap (`next_free_index`) vs a
+//!   word-by-word scan (Bun's `IntegerBitSet(2048)`), makai's own `BitSet` (also a scan),
+//!   `bitvec`'s `first_zero` and `fixedbitset`'s `zeroes().next()`.
+//! - `free_slot_claim`: the same search plus claiming and releasing the slot: hive
+//!   `alloc` + drop of the box vs scan + set + clear.
+//! - `fifo_stream`: 1500-byte writes and 1024-byte reads through `io::Write`/`io::Read`:
+//!   `LinearFifo<u8, Dynamic>` and `LinearFifo<u8, Static<8192>>` vs `VecDeque<u8>`.
+//!
+//! The process uses the system allocator (no counting allocator: it would tax `Box`).
+//!
+//! Reproduce: `cargo bench -p makai-benches --bench collections`.
+
+use std::alloc::{GlobalAlloc, Layout};
+use std::collections::VecDeque;
+use std::hint::black_box;
+use std::io::{Read, Write};
+use std::ptr::NonNull;
+
+use bitvec::prelude::{BitArray, Lsb0};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use fixedbitset::FixedBitSet;
+use makai::collections::{BitSet, Dynamic, HiveArray, HiveBox, LinearFifo, Static};
+use mimalloc::MiMalloc;
+use slab::Slab;
+
+type Payload = [u64; 16];
+
+/// A small deterministic generator (xorshift64*), so every contender sees the same sequence.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// `None` = allocate, `Some(k)` = free the live handle at `k % live`.
+fn churn_ops(n: usize, max_live: usize) -> Vec<Option<usize>> {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut live = 0usize;
+    (0..n)
+        .map(|_| {
+            let alloc = live == 0 || (live < max_live && rng.next() & 1 == 0);
+            if alloc {
+                live += 1;
+                None
+            } else {
+                live -= 1;
+                Some(rng.below(usize::MAX))
+            }
+        })
+        .collect()
+}
+
+fn payload(i: usize) -> Payload {
+    [i as u64; 16]
+}
+
+fn hive_churn(c: &mut Criterion) {
+    const OPS: usize = 4096;
+    let ops = churn_ops(OPS, 192);
+    let mut g = c.benchmark_group("hive_churn");
+    g.throughput(Throughput::Elements(OPS as u64));
+
+    g.bench_function("makai_HiveArray", |b| {
+        let hive = HiveArray::<Payload, 4>::new_boxed();
+        let mut live: Vec<HiveBox<'_, Payload>> = Vec::with_capacity(256);
+        b.iter(|| {
+            for (i, op) in ops.iter().enumerate() {
+                match op {
+                    None => live.push(hive.alloc(payload(i)).expect("fits")),
+                    Some(k) => drop(live.swap_remove(k % live.len())),
+                }
+            }
+            live.clear();
+        });
+    });
+
+    g.bench_function("Box_system", |b| {
+        let mut live: Vec<Box<Payload>> = Vec::with_capacity(256);
+        b.iter(|| {
+            for (i, op) in ops.iter().enumerate() {
+                match op {
+                    None => live.push(Box::new(payload(i))),
+                    Some(k) => drop(live.swap_remove(k % live.len())),
+                }
+            }
+            live.clear();
+        });
+    });
+
+    g.bench_function("Box_mimalloc", |b| {
+        let layout = Layout::new::<Payload>();
+        let mut live: Vec<NonNull<Payload>> = Vec::with_capacity(256);
+        let free = |p: NonNull<Payload>| {
+            // SAFETY: `p` came from `MiMalloc.alloc(layout)` below and is freed once.
+            unsafe { MiMalloc.dealloc(black_box(p.cast::<u8>().as_ptr()), layout) }
+        };
+        b.iter(|| {
+            for (i, op) in ops.iter().enumerate() {
+                match op {
+                    None => {
+                        // SAFETY: `layout` has a non-zero size.
+                        let raw = unsafe { MiMalloc.alloc(layout) };
+                        let p = NonNull::new(raw.cast::<Payload>()).expect("mimalloc OOM");
+                        // SAFETY: a fresh block that fits a `Payload`.
+                        unsafe { p.write(payload(i)) };
+                        live.push(p);
+                    }
+                    Some(k) => free(live.swap_remove(k % live.len())),
+                }
+            }
+            live.drain(..).for_each(free);
+        });
+    });
+
+    g.bench_function("slab", |b| {
+        let mut slab: Slab<Payload> = Slab::with_capacity(256);
+        let mut live: Vec<usize> = Vec::with_capacity(256);
+        b.iter(|| {
+            for (i, op) in ops.iter().enumerate() {
+                match op {
+                    None => live.push(slab.insert(payload(i))),
+                    Some(k) => {
+                        black_box(slab.remove(live.swap_remove(k % live.len())));
+                    }
+                }
+            }
+            live.drain(..).for_each(|k| {
+                black_box(slab.remove(k));
+            });
+        });
+    });
+    g.finish();
+}
+
+fn hive_access(c: &mut Criterion) {
+    const LIVE: usize = 192;
+    const READS: usize = 4096;
+    let mut rng = Rng(42);
+    let order: Vec<usize> = (0..READS).map(|_| rng.below(LIVE)).collect();
+    let mut g = c.benchmark_group("hive_access");
+    g.throughput(Throughput::Elements(READS as u64));
+
+    let hive = HiveArray::<Payload, 4>::new_boxed();
+    let boxes: Vec<_> = (0..LIVE)
+        .map(|i| hive.alloc(payload(i)).expect("fits"))
+        .collect();
+    g.bench_function("makai_HiveBox_deref", |b| {
+        b.iter(|| order.iter().map(|&i| boxes[i][3]).sum::<u64>());
+    });
+
+    let mut slab = Slab::with_capacity(256);
+    let keys: Vec<usize> = (0..LIVE).map(|i| slab.insert(payload(i))).collect();
+    g.bench_function("slab_key_index", |b| {
+        b.iter(|| order.iter().map(|&i| slab[keys[i]][3]).sum::<u64>());
+    });
+    g.finish();
+}
+
+/// Bun's `IntegerBitSet(2048).findFirstUnset`: one word after another.
+fn word_scan(words: &[u64; 32]) -> Option<usize> {
+    words
+        .iter()
+        .position(|&w| w != u64::MAX)
+        .map(|i| i * 64 + words[i].trailing_ones() as usize)
+}
+
+/// Occupancy levels of a 2048-slot pool: (label, number of free slots).
+const OCCUPANCY: [(&str, usize); 4] = [("50%", 1024), ("90%", 205), ("99%", 20), ("99.9%", 2)];
+const SLOTS: usize = 2048;
+
+/// The same random set of `free` free slots for every contender.
+fn free_positions(free: usize) -> Vec<bool> {
+    let mut rng = Rng(7 + free as u64);
+    let mut is_free = vec![false; SLOTS];
+    let mut left = free;
+    while left > 0 {
+        let i = rng.below(SLOTS);
+        if !is_free[i] {
+            is_free[i] = true;
+            left -= 1;
+        }
+    }
+    is_free
+}
+
+/// A hive with exactly the slots of `is_free` free, and the boxes that fill the others.
+fn occupied_hive<'h>(hive: &'h HiveArray<u8, 32>, is_free: &[bool]) -> Vec<HiveBox<'h, u8>> {
+    let all: Vec<_> = (0..SLOTS).map(|_| hive.alloc(0).expect("fits")).collect();
+    all.into_iter()
+        .enumerate()
+        .filter_map(|(i, b)| (!is_free[i]).then_some(b))
+        .collect()
+}
+
+fn used_words(is_free: &[bool]) -> [u64; 32] {
+    let mut words = [0u64; 32];
+    for (i, &f) in is_free.iter().enumerate() {
+        if !f {
+            words[i / 64] |= 1 << (i % 64);
+        }
+    }
+    words
+}
+
+/// Searches per measured iteration, so the harness's per-iteration cost does not dominate a
+/// few-nanosecond operation.
+const BATCH: u64 = 256;
+
+/// The search alone: where is the lowest free slot?
+fn free_slot_search(c: &mut Criterion) {
+    let mut g = c.benchmark_group("free_slot_search");
+    g.throughput(Throughput::Elements(BATCH));
+    for (label, free) in OCCUPANCY {
+        let is_free = free_positions(free);
+        let hive = HiveArray::<u8, 32>::new_boxed();
+        let kept = occupied_hive(&hive, &is_free);
+        g.bench_function(BenchmarkId::new("makai_HiveArray_2level", label), |b| {
+            b.iter(|| {
+                for _ in 0..BATCH {
+                    black_box(black_box(&*hive).next_free_index());
+                }
+            });
+        });
+        let words = used_words(&is_free);
+        g.bench_function(BenchmarkId::new("word_scan", label), |b| {
+            b.iter(|| {
+                for _ in 0..BATCH {
+                    black_box(word_scan(black_box(&words)));
+                }
+            });
+        });
+        let set = BitSet::<32>::from_words(words);
+        g.bench_function(
+            BenchmarkId::new("makai_BitSet_find_first_unset", label),
+            |b| {
+                b.iter(|| {
+                    for _ in 0..BATCH {
+                        black_box(black_box(&set).find_first_unset());
+                    }
+                });
+            },
+        );
+        let bits: BitArray<[u64; 32], Lsb0> = BitArray::new(words);
+        g.bench_function(BenchmarkId::new("bitvec_first_zero", label), |b| {
+            b.iter(|| {
+                for _ in 0..BATCH {
+                    black_box(black_box(&bits).first_zero());
+                }
+            });
+        });
+        let mut fbs = FixedBitSet::with_capacity(SLOTS);
+        for (i, &f) in is_free.iter().enumerate() {
+            fbs.set(i, !f);
+        }
+        g.bench_function(BenchmarkId::new("fixedbitset_zeroes", label), |b| {
+            b.iter(|| {
+                for _ in 0..BATCH {
+                    black_box(black_box(&fbs).zeroes().next());
+                }
+            });
+        });
+        drop(kept);
+    }
+    g.finish();
+}
+
+/// Search + claim + release: what a pool does per object.
+fn free_slot_claim(c: &mut Criterion) {
+    let mut g = c.benchmark_group("free_slot_claim");
+    for (label, free) in OCCUPANCY {
+        let is_free = free_positions(free);
+        let hive = HiveArray::<u8, 32>::new_boxed();
+        let kept = occupied_hive(&hive, &is_free);
+        g.bench_function(BenchmarkId::new("makai_HiveArray_alloc_drop", label), |b| {
+            b.iter(|| drop(black_box(hive.alloc(1).expect("has a free slot"))));
+        });
+        let mut words = used_words(&is_free);
+        g.bench_function(BenchmarkId::new("word_scan_set_clear", label), |b| {
+            b.iter(|| {
+                let w = black_box(&mut words);
+                let i = word_scan(w).expect("has a free slot");
+                w[i / 64] |= 1 << (i % 64);
+                w[i / 64] &= !(1 << (i % 64));
+                i
+            });
+        });
+        drop(kept);
+    }
+    g.finish();
+}
+
+fn fifo_stream(c: &mut Criterion) {
+    const PACKET: usize = 1500;
+    const READ: usize = 1024;
+    const PACKETS: usize = 64;
+    let packet: Vec<u8> = (0..PACKET).map(|i| i as u8).collect();
+    let mut g = c.benchmark_group("fifo_stream");
+    g.throughput(Throughput::Bytes((PACKET * PACKETS) as u64));
+
+    /// Writes `PACKETS` packets, draining the buffer in `READ`-byte reads after each one.
+    fn pump(rw: &mut (impl Read + Write), packet: &[u8]) -> u64 {
+        let mut out = [0u8; READ];
+        let mut sum = 0u64;
+        for _ in 0..PACKETS {
+            rw.write_all(packet).expect("room");
+            loop {
+                let n = rw.read(&mut out).expect("read");
+                sum += u64::from(out[n.saturating_sub(1)]);
+                if n < READ {
+                    break;
+                }
+            }
+        }
+        sum
+    }
+
+    g.bench_function("makai_LinearFifo_Dynamic", |b| {
+        let mut f = LinearFifo::<u8, Dynamic>::new();
+        f.ensure_unused_capacity(8192).expect("grows");
+        b.iter(|| pump(&mut f, black_box(&packet)));
+    });
+    g.bench_function("makai_LinearFifo_Static", |b| {
+        let mut f = Box::new(LinearFifo::<u8, Static<8192>>::new());
+        b.iter(|| pump(&mut *f, black_box(&packet)));
+    });
+    g.bench_function("VecDeque", |b| {
+        let mut f: VecDeque<u8> = VecDeque::with_capacity(8192);
+        b.iter(|| pump(&mut f, black_box(&packet)));
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    hive_churn,
+    hive_access,
+    free_slot_search,
+    free_slot_claim,
+    fifo_stream
+);
+criterion_main!(benches);
