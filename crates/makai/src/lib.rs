@@ -44,6 +44,9 @@ pub use makai_ptr::{
 #[cfg(feature = "collections")]
 pub use makai_collections::{BitSet, DynBitSet, HiveArray, HiveBox, HiveFallback, LinearFifo};
 
+#[cfg(feature = "alloc")]
+pub use makai_alloc::{DebugScope, Failing, LeakReport, Tracked};
+
 /// The types and traits most makai code uses: `use makai::prelude::*;`.
 pub mod prelude {
     #[cfg(feature = "error")]

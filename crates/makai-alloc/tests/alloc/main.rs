@@ -3,8 +3,10 @@
 mod api2_bridge;
 mod arena;
 mod containers;
+mod failing;
 mod fallback;
 mod mi_heap;
 mod model;
 mod nullable;
 mod stress;
+mod tracked;

@@ -8,11 +8,13 @@ mod collections;
 mod error;
 mod ptr;
 mod tagged;
+mod tracked;
 
 fn main() {
     println!("makai tour: every number below is measured on this machine, in this run.");
     error::section();
     alloc::section();
+    tracked::section();
     ptr::section();
     tagged::section();
     collections::section();

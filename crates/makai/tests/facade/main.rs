@@ -111,3 +111,20 @@ fn collections_reexports() {
     heap.write(fifo.readable_slice(0)).unwrap();
     assert_eq!(heap.read_item(), Some(b'a'));
 }
+
+#[test]
+fn alloc_tracked_reexports() {
+    let tracked = makai::Tracked::new(makai::Global);
+    let layout = std::alloc::Layout::new::<u64>();
+    let block = makai::prelude::Allocator::allocate(&tracked, layout).unwrap();
+    let report: makai::LeakReport = tracked.finish().unwrap_err();
+    assert_eq!((report.leaked_blocks(), report.leaked_bytes()), (1, 8));
+    // SAFETY: the leaked block is still allocated in `Global`, with `layout`.
+    unsafe { makai::prelude::Allocator::deallocate(&makai::Global, block.cast(), layout) };
+    let scope = makai::DebugScope::new(makai::Global);
+    assert!(scope.finish().is_ok());
+    let failing = makai::Failing::new(makai::Global, 0);
+    assert!(makai::prelude::Allocator::allocate(&failing, layout).is_err());
+    let points = makai::alloc::testing::check_all_allocation_failures_counted(|_| Ok::<(), ()>(()));
+    assert_eq!(points.unwrap(), 0);
+}
