@@ -47,6 +47,9 @@ pub use makai_collections::{BitSet, DynBitSet, HiveArray, HiveBox, HiveFallback,
 #[cfg(feature = "alloc")]
 pub use makai_alloc::{DebugScope, Failing, LeakReport, Tracked};
 
+#[cfg(feature = "string")]
+pub use makai_string::{SmolStr, Str, StringBuilder};
+
 /// The types and traits most makai code uses: `use makai::prelude::*;`.
 pub mod prelude {
     #[cfg(feature = "error")]
@@ -60,4 +63,7 @@ pub mod prelude {
 
     #[cfg(feature = "collections")]
     pub use makai_collections::{BitSet, DynBitSet, HiveArray, HiveBox, HiveFallback, LinearFifo};
+
+    #[cfg(feature = "string")]
+    pub use makai_string::{SmolStr, Str, StringBuilder};
 }

@@ -7,6 +7,7 @@ mod alloc;
 mod collections;
 mod error;
 mod ptr;
+mod string;
 mod tagged;
 mod tracked;
 
@@ -18,6 +19,7 @@ fn main() {
     ptr::section();
     tagged::section();
     collections::section();
+    string::section();
 }
 
 /// Prints a section heading.

@@ -128,3 +128,17 @@ fn alloc_tracked_reexports() {
     let points = makai::alloc::testing::check_all_allocation_failures_counted(|_| Ok::<(), ()>(()));
     assert_eq!(points.unwrap(), 0);
 }
+
+#[test]
+fn string_reexports() {
+    use makai::prelude::*;
+    let mut s = SmolStr::from("facade");
+    s.push_str(" string re-exports");
+    let shared: Str = s.freeze();
+    let mut b = StringBuilder::new();
+    b.count("x");
+    let f: makai::string::Filler = b.allocate();
+    assert_eq!(f.append("x"), "x");
+    assert_eq!(shared, makai::Str::from("facade string re-exports"));
+    assert_eq!(makai::StringBuilder::new().len(), 0);
+}
