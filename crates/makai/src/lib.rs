@@ -28,27 +28,21 @@ pub use makai_error::{AllocError, Errno, HandleOom, Maybe, SysError, Syscall};
 
 #[cfg(feature = "alloc")]
 pub use makai_alloc::{
-    Allocator, Arena, ArenaBox, BufferFallback, Global, MiHeap, Mimalloc, NoAlloc,
-    NullableAllocator, StackFallback,
+    Allocator, Arena, ArenaBox, BufferFallback, DebugScope, Failing, Global, LeakReport, MiHeap,
+    Mimalloc, NoAlloc, NullableAllocator, StackFallback, Tracked,
 };
-
-#[cfg(feature = "ptr")]
-pub use makai_ptr::{TagScheme, TaggedPtr, tagged_union};
 
 #[cfg(feature = "ptr")]
 pub use makai_ptr::{
     AtomicRefCount, AtomicShared, CowBytes, CowCStr, CowSlice, CowStr, MaybeOwned, RefCount,
-    RefCounted, RefPtr, Shared, ref_counted,
+    RefCounted, RefPtr, Shared, TagScheme, TaggedPtr, ref_counted, tagged_union,
 };
-
-#[cfg(feature = "collections")]
-pub use makai_collections::{BitSet, DynBitSet, HiveArray, HiveBox, HiveFallback, LinearFifo};
-
-#[cfg(feature = "alloc")]
-pub use makai_alloc::{DebugScope, Failing, LeakReport, Tracked};
 
 #[cfg(feature = "string")]
 pub use makai_string::{SmolStr, Str, StringBuilder};
+
+#[cfg(feature = "collections")]
+pub use makai_collections::{BitSet, DynBitSet, HiveArray, HiveBox, HiveFallback, LinearFifo};
 
 /// The types and traits most makai code uses: `use makai::prelude::*;`.
 pub mod prelude {
