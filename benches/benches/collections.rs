@@ -6,7 +6,7 @@
 //!   `#[global_allocator] MiMalloc`), and `slab`.
 //! - `hive_access`: random reads through 192 live handles: `HiveBox` deref vs `slab[key]`.
 //! - `free_slot_search`: find the lowest free slot of 2048 at 50–99.9 % occupancy (free
-//!   slots at random positions): the hive's two-level bitmap (`next_free_index`) vs a
+//!   slots at random positions) and with only the last slot free (a scan's worst case): the hive's two-level bitmap (`next_free_index`) vs a
 //!   word-by-word scan (Bun's `IntegerBitSet(2048)`), makai's own `BitSet` (also a scan),
 //!   `bitvec`'s `first_zero` and `fixedbitset`'s `zeroes().next()`.
 //! - `free_slot_claim`: the same search plus claiming and releasing the slot: hive
@@ -180,12 +180,26 @@ fn word_scan(words: &[u64; 32]) -> Option<usize> {
         .map(|i| i * 64 + words[i].trailing_ones() as usize)
 }
 
-/// Occupancy levels of a 2048-slot pool: (label, number of free slots).
-const OCCUPANCY: [(&str, usize); 4] = [("50%", 1024), ("90%", 205), ("99%", 20), ("99.9%", 2)];
+/// Occupancy levels of a 2048-slot pool: (label, number of free slots). `free == 1` is the
+/// worst case for a scan: the only free slot is the last one (random layouts at high occupancy
+/// still tend to leave a free slot in the first word, which a scan finds at once).
+const OCCUPANCY: [(&str, usize); 5] = [
+    ("50%", 1024),
+    ("90%", 205),
+    ("99%", 20),
+    ("99.9%", 2),
+    ("last_slot_free", 1),
+];
 const SLOTS: usize = 2048;
 
-/// The same random set of `free` free slots for every contender.
+/// The same set of `free` free slots for every contender: random positions, except that a
+/// single free slot is always the last one.
 fn free_positions(free: usize) -> Vec<bool> {
+    if free == 1 {
+        let mut is_free = vec![false; SLOTS];
+        is_free[SLOTS - 1] = true;
+        return is_free;
+    }
     let mut rng = Rng(7 + free as u64);
     let mut is_free = vec![false; SLOTS];
     let mut left = free;
