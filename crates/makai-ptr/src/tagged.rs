@@ -233,6 +233,7 @@ impl TagScheme {
 /// use std::ptr::NonNull;
 /// let node = 42u64;
 /// let p = TaggedPtr::<u64, 3>::new(NonNull::from(&node), 5);
+/// // SAFETY: `p` points at `node`, which is alive and not mutated.
 /// assert_eq!((p.tag(), unsafe { *p.ptr().as_ref() }), (5, 42));
 /// assert_eq!(size_of::<Option<TaggedPtr<u64, 3>>>(), 8);
 /// ```
