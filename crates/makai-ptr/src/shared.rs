@@ -65,10 +65,9 @@ impl<C: Counter, T> Raw<C, T> {
     #[inline]
     fn get_mut(&mut self) -> Option<&mut T> {
         if self.inner().count.is_unique() {
-            // SAFETY: this is the only handle (count 1, and `&mut self` stops it from being
-            // cloned), and `is_unique` made every former handle's uses happen before; so a
-            // unique borrow of the value for as long as `self` is borrowed is sound. The
-            // pointer is derived from the block pointer, which has write provenance.
+            // SAFETY: count 1 and `&mut self` make this the only handle, and `is_unique`'s
+            // Acquire ordered every former handle's uses before us; the block pointer has
+            // write provenance, so a unique borrow for as long as `self` is borrowed is sound.
             Some(unsafe { &mut (*self.ptr.as_ptr()).value })
         } else {
             None
