@@ -123,18 +123,23 @@ impl Str {
                 repr: Repr::inline(&s),
             });
         }
-        let mut s = ManuallyDrop::new(s);
-        let (len, cap) = (s.len(), s.capacity());
-        // SAFETY: `String` buffers are never null (its capacity is non-zero here).
-        let data = unsafe { NonNull::new_unchecked(s.as_mut_ptr()) };
+        // The pointer must come from the `Vec`, not from `&mut str`: `Vec::as_mut_ptr` is
+        // derived from the whole allocation (`capacity` bytes), while a pointer taken through
+        // `DerefMut<Target = str>` is only valid for `len` bytes, and freeing the spare
+        // capacity through it is undefined behaviour (Stacked and Tree Borrows both say so).
+        let mut bytes = ManuallyDrop::new(s.into_bytes());
+        let (len, cap) = (bytes.len(), bytes.capacity());
+        // SAFETY: a `Vec`'s pointer is never null, and `len > 16` means it has allocated.
+        let data = unsafe { NonNull::new_unchecked(bytes.as_mut_ptr()) };
         // SAFETY: a `String`'s buffer is a block of the global allocator (`Global`) with
-        // layout `(capacity, 1)` and `len` initialised UTF-8 bytes; on success its ownership
-        // moves to the new representation and `s` is never dropped.
+        // layout `(capacity, 1)` and `len` initialised UTF-8 bytes, and `data` may access all
+        // of it; on success its ownership moves to the new representation and `bytes` is
+        // never dropped.
         match unsafe { repr::adopt(data, len, cap, Global) } {
             Ok(repr) => Ok(Str { repr }),
             Err(_) => {
-                // SAFETY: the adoption failed, so `s` still owns its buffer; drop it once.
-                unsafe { ManuallyDrop::drop(&mut s) };
+                // SAFETY: the adoption failed, so `bytes` still owns its buffer; drop it once.
+                unsafe { ManuallyDrop::drop(&mut bytes) };
                 Err(AllocError)
             }
         }
