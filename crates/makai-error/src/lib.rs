@@ -3,11 +3,14 @@
 
 pub mod cleanup;
 mod errno;
+pub mod fs;
+mod fs_error;
 mod oom;
 mod sys_error;
 mod syscall;
 
 pub use errno::Errno;
+pub use fs_error::FsError;
 pub use oom::{AllocError, HandleOom, OomError, out_of_memory, set_oom_hook};
 pub use sys_error::{Maybe, SysError, check};
 pub use syscall::Syscall;

@@ -60,6 +60,39 @@ use crate::{Errno, Syscall};
 /// }
 /// assert_eq!(err.path(), Some(&b"/tmp/x"[..]));
 /// ```
+///
+/// # Returning it: `into_owned`, or `FsError` and `?`
+///
+/// An error that borrows a path built inside the function cannot be returned from it
+/// (E0515, "returns a value referencing data owned by the current function"):
+///
+/// ```compile_fail,E0515
+/// use makai_error::{Errno, SysError, Syscall};
+/// fn load(dir: &str) -> Result<(), SysError<'static>> {
+///     let path = format!("{dir}/config.toml");
+///     Err(SysError::new(Errno::NOENT, Syscall::Open).with_path(path.as_bytes()))
+/// }
+/// ```
+///
+/// Call [`into_owned`](SysError::into_owned) (it copies the path into the error), or return
+/// [`FsError`](crate::FsError), the owned error of the [`fs`](crate::fs) wrappers: `?`
+/// converts any `SysError` into it and copies the path on the way. Both print the Node-style
+/// message from a `main` (`Debug` prints what `Display` does):
+///
+/// ```
+/// use makai_error::{Errno, FsError, SysError, Syscall};
+/// fn load(dir: &str) -> Result<(), SysError<'static>> {
+///     let path = format!("{dir}/config.toml");
+///     Err(SysError::new(Errno::NOENT, Syscall::Open).with_path(path.as_bytes()).into_owned())
+/// }
+/// fn load_fs(dir: &str) -> Result<(), FsError> {
+///     let path = format!("{dir}/config.toml");
+///     Err(SysError::new(Errno::NOENT, Syscall::Open).with_path(path.as_bytes()))?
+/// }
+/// let msg = "ENOENT: no such file or directory, open '/etc/app/config.toml'";
+/// assert_eq!(format!("{:?}", load("/etc/app").unwrap_err()), msg);
+/// assert_eq!(format!("{:?}", load_fs("/etc/app").unwrap_err()), msg);
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct SysError<'p> {
     repr: Repr<'p>,
@@ -164,6 +197,11 @@ impl<'p> SysError<'p> {
     }
 
     /// The error in `err` if it came from the operating system (`raw_os_error()` is `Some`).
+    ///
+    /// `None` for errors std raises itself (a NUL byte in a path, a short write, invalid UTF-8
+    /// in `read_to_string`): do not `unwrap` it on the result of a std call. Use
+    /// [`FsError::from_io_error`](crate::FsError::from_io_error), which accepts every
+    /// `io::Error`, or the [`fs`](crate::fs) wrappers, which also record the real syscall.
     ///
     /// ```
     /// use makai_error::{Errno, SysError, Syscall};
@@ -345,9 +383,20 @@ impl<'p> SysError<'p> {
         self.with_dest(dest.as_os_str().as_encoded_bytes())
     }
 
-    /// Copies any borrowed path so that the error no longer borrows anything.
+    /// Copies any borrowed path so that the error no longer borrows anything: the way to
+    /// return an error whose path lives in a local buffer, or to use `?` in a `main` that
+    /// returns `Result<_, SysError<'static>>` (see [Returning it](SysError#returning-it-into_owned-or-fserror-and-)).
     ///
     /// An error without paths is returned as it is, with no allocation.
+    ///
+    /// ```
+    /// use makai_error::{Errno, SysError, Syscall};
+    /// let owned: SysError<'static> = {
+    ///     let local = String::from("/tmp/x");
+    ///     SysError::new(Errno::NOENT, Syscall::Open).with_path(local.as_bytes()).into_owned()
+    /// };
+    /// assert_eq!(owned.path(), Some(&b"/tmp/x"[..]));
+    /// ```
     pub fn into_owned(self) -> SysError<'static> {
         match self.repr {
             Repr::Bare { errno, syscall } => SysError::new(errno, syscall),
@@ -526,6 +575,28 @@ impl fmt::Display for Lossy<'_> {
     }
 }
 
+/// Writes the context after the syscall name: ` 'path' -> 'dest'`, or ` (fd N)` when there is
+/// no path. Shared with [`FsError`](crate::FsError), so both print alike.
+pub(crate) fn write_context(
+    f: &mut fmt::Formatter<'_>,
+    path: Option<&[u8]>,
+    dest: Option<&[u8]>,
+    fd: Option<i32>,
+) -> fmt::Result {
+    match (path, dest, fd) {
+        (Some(path), dest, _) => {
+            write!(f, " '{}'", Lossy(path))?;
+            if let Some(dest) = dest {
+                write!(f, " -> '{}'", Lossy(dest))?;
+            }
+            Ok(())
+        }
+        (None, Some(dest), _) => write!(f, " -> '{}'", Lossy(dest)),
+        (None, None, Some(fd)) => write!(f, " (fd {fd})"),
+        (None, None, None) => Ok(()),
+    }
+}
+
 impl fmt::Display for SysError<'_> {
     /// Node's format: `CODE: message, syscall 'path' -> 'dest'`; with no path but an fd,
     /// `CODE: message, syscall (fd N)`.
@@ -538,23 +609,18 @@ impl fmt::Display for SysError<'_> {
             errno.message(),
             self.syscall().name()
         )?;
-        match (self.path(), self.dest(), self.fd()) {
-            (Some(path), dest, _) => {
-                write!(f, " '{}'", Lossy(path))?;
-                if let Some(dest) = dest {
-                    write!(f, " -> '{}'", Lossy(dest))?;
-                }
-                Ok(())
-            }
-            (None, Some(dest), _) => write!(f, " -> '{}'", Lossy(dest)),
-            (None, None, Some(fd)) => write!(f, " (fd {fd})"),
-            (None, None, None) => Ok(()),
-        }
+        write_context(f, self.path(), self.dest(), self.fd())
     }
 }
 
 impl fmt::Debug for SysError<'_> {
+    /// The Node-style message, as `Display` writes it, so that a `main` returning
+    /// `Result<_, SysError<'static>>` prints `Error: ENOENT: no such file or directory, open
+    /// '/x'`. The alternate form (`{:#?}`) shows the fields.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return fmt::Display::fmt(self, f);
+        }
         let mut d = f.debug_struct("SysError");
         d.field("errno", &self.errno())
             .field("syscall", &self.syscall());

@@ -3,6 +3,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
+mod fs;
+
 use makai_error::{AllocError, Errno, HandleOom, OomError, SysError, Syscall, check};
 
 /// Counts allocations made by the current thread, so parallel tests do not disturb each other.

@@ -6,6 +6,7 @@
 mod alloc;
 mod collections;
 mod error;
+mod fs;
 mod ptr;
 mod string;
 mod tagged;
@@ -14,6 +15,7 @@ mod tracked;
 fn main() {
     println!("makai tour: every number below is measured on this machine, in this run.");
     error::section();
+    fs::section();
     alloc::section();
     tracked::section();
     ptr::section();
