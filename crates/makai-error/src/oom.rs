@@ -3,6 +3,7 @@
 
 use std::io::Write as _;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The error every fallible makai allocation returns: the allocator could not satisfy the
 /// request.
@@ -116,13 +117,37 @@ pub fn set_oom_hook(hook: fn()) -> bool {
 ///
 /// Runs the hook from [`set_oom_hook`] (if any), prints one line to standard error and calls
 /// [`std::process::abort`]: no unwinding, because unwinding code may itself need memory.
+///
+/// Whatever the hook does, `out_of_memory` never unwinds: a hook that panics is stopped by an
+/// abort before the panic can leave this function (the unwinding reaches a guard whose drop
+/// aborts), and a hook that runs out of memory again and calls `out_of_memory` is not run a
+/// second time (the nested call goes straight to the abort).
 #[cold]
 #[inline(never)]
 pub fn out_of_memory() -> ! {
-    if let Some(hook) = OOM_HOOK.get() {
+    /// Aborts when dropped: dropped only if the hook unwinds past it.
+    struct AbortOnUnwind;
+    impl Drop for AbortOnUnwind {
+        fn drop(&mut self) {
+            let _ =
+                std::io::stderr().write_all(b"makai: the out-of-memory hook panicked; aborting\n");
+            std::process::abort()
+        }
+    }
+
+    // Relaxed: only this flag is read and written; it orders nothing else.
+    if !HOOK_RUNNING.swap(true, Ordering::Relaxed)
+        && let Some(hook) = OOM_HOOK.get()
+    {
+        let guard = AbortOnUnwind;
         hook();
+        std::mem::forget(guard);
     }
     // One write of a static string: formatting machinery could allocate.
     let _ = std::io::stderr().write_all(b"makai: out of memory, aborting\n");
     std::process::abort()
 }
+
+/// Set by the first [`out_of_memory`] call that runs the hook, so a hook that itself runs out
+/// of memory is not re-entered.
+static HOOK_RUNNING: AtomicBool = AtomicBool::new(false);

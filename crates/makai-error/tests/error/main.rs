@@ -7,6 +7,8 @@ mod fs;
 
 use makai_error::{AllocError, Errno, HandleOom, OomError, SysError, Syscall, check};
 
+mod oom_hook;
+
 /// Counts allocations made by the current thread, so parallel tests do not disturb each other.
 struct CountingAlloc;
 
