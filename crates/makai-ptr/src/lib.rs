@@ -17,6 +17,10 @@ pub use refcount::{AtomicRefCount, Counter, RefCount, RefCounted, RefPtr};
 pub use shared::{AtomicShared, Shared};
 pub use tagged::{TagScheme, TaggedPayload, TaggedPtr};
 
+/// What `ref_counted!` expands to calls these; not a public interface.
+#[doc(hidden)]
+pub use refcount::private as __refcount;
+
 /// What `tagged_union!` expands to calls these; not a public interface.
 #[doc(hidden)]
 pub use tagged::union::private as __tagged;

@@ -65,6 +65,18 @@ pub(crate) mod sealed {
     }
 }
 
+/// Items the expansion of `ref_counted!` uses. Not a public interface.
+#[doc(hidden)]
+pub mod private {
+    /// The identity on a count field, typed so that only a count stored inline passes: the
+    /// argument of `ref_counted!`'s `ref_count_field` is `&FieldType`, and this accepts
+    /// `&RefCount` or `&AtomicRefCount` only (no deref coercion happens in a generic call).
+    #[inline(always)]
+    pub fn own_count<C: super::Counter>(count: &C) -> &C {
+        count
+    }
+}
+
 /// A reference-count field: [`RefCount`] (one thread) or [`AtomicRefCount`] (any thread).
 ///
 /// This trait is sealed; it names the two count types in bounds and in [`RefCounted`].
@@ -394,16 +406,88 @@ pub unsafe trait RefCounted: Sized {
 /// struct Bad { refs: u32 }
 /// makai_ptr::ref_counted!(Bad, refs); // error: `u32` is not a `Counter`
 /// ```
+///
+/// # Only the object's own field
+///
+/// The count must be a field declared on the struct itself, stored inline, so that every
+/// object has its own. Anything that would let several objects share one count is a compile
+/// error, because two objects sharing a count free each other while handles still point at
+/// them. A reference type is refused (here two `RefPtr::new(foo)` would share `foo.count`):
+///
+/// ```compile_fail,E0071
+/// use makai_ptr::{RefCount, ref_counted};
+/// pub struct Foo { count: RefCount }
+/// ref_counted!(&'static Foo, count); // error: expected struct, found `&'static Foo`
+/// ```
+///
+/// and so is a type that reaches a count through `Deref` (field access would auto-deref to
+/// the shared `Inner::count`; the macro's struct pattern never does):
+///
+/// ```compile_fail,E0026
+/// use makai_ptr::{RefCount, ref_counted};
+/// pub struct Inner { count: RefCount }
+/// pub struct Handle { inner: &'static Inner, data: Vec<u8> }
+/// impl std::ops::Deref for Handle {
+///     type Target = Inner;
+///     fn deref(&self) -> &Inner { self.inner }
+/// }
+/// ref_counted!(Handle, count); // error: struct `Handle` does not have a field named `count`
+/// ```
+///
+/// A field that points to a count elsewhere is not a count either:
+///
+/// ```compile_fail,E0277
+/// use makai_ptr::{RefCount, ref_counted};
+/// pub struct ByRef { count: &'static RefCount }
+/// ref_counted!(ByRef, count); // error: `&'static RefCount` is not a `Counter`
+/// ```
+///
+/// ```compile_fail,E0277
+/// use makai_ptr::{AtomicRefCount, ref_counted};
+/// pub struct Boxed { count: Box<AtomicRefCount> }
+/// ref_counted!(Boxed, count); // error: `Box<AtomicRefCount>` is not a `Counter`
+/// ```
+///
+/// Nor are enums, unions, or smart pointers to a counted struct:
+///
+/// ```compile_fail,E0574
+/// use makai_ptr::{RefCount, ref_counted};
+/// pub enum Either { A { count: RefCount }, B { count: RefCount } }
+/// ref_counted!(Either, count);
+/// ```
+///
+/// ```compile_fail,E0071
+/// use makai_ptr::{RefCount, ref_counted};
+/// pub struct Foo { count: RefCount }
+/// ref_counted!(Box<Foo>, count);
+/// ```
+///
+/// A count in a packed struct could be misaligned, so that is refused too:
+///
+/// ```compile_fail,E0793
+/// use makai_ptr::{RefCount, ref_counted};
+/// #[repr(C, packed)]
+/// pub struct Packed { tag: u8, count: RefCount }
+/// ref_counted!(Packed, count);
+/// ```
 #[macro_export]
 macro_rules! ref_counted {
     ($ty:ty, $field:ident $(,)?) => {
-        // SAFETY: the count is the field `$field` of `self` (condition 1); `destroy` is the
-        // default (condition 2); a `RefCount` field makes the type `!Sync` unless someone wrote
-        // `unsafe impl Sync` for it (condition 3).
+        // SAFETY: the count is the field `$field` declared on the struct `$ty` itself
+        // (condition 1): the struct pattern `Self { $field: .., .. }` names a field of `Self`
+        // and never auto-derefs, so it does not compile for a reference, a smart pointer, a
+        // `Deref` type, an enum or a union, and `__own_count` accepts only the two count
+        // types, stored inline (not `&RefCount`, `Box<RefCount>`, ...). `destroy` is the
+        // default (condition 2); a `RefCount` field makes the type `!Sync` unless someone
+        // wrote `unsafe impl Sync` for it (condition 3).
         unsafe impl $crate::RefCounted for $ty {
             #[inline]
             fn ref_count_field(&self) -> &impl $crate::Counter {
-                &self.$field
+                let Self {
+                    $field: __makai_count,
+                    ..
+                } = self;
+                $crate::__refcount::own_count(__makai_count)
             }
         }
     };
