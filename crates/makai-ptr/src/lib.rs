@@ -5,6 +5,8 @@ mod cow_cstr;
 mod cow_str;
 mod maybe_owned;
 mod refcount;
+#[cfg(feature = "serde")]
+mod serde_impl;
 mod shared;
 mod sync;
 mod tagged;
@@ -14,6 +16,8 @@ pub use cow_cstr::{CowCStr, InteriorNulError};
 pub use cow_str::{CowBytes, CowStr};
 pub use maybe_owned::MaybeOwned;
 pub use refcount::{AtomicRefCount, Counter, RefCount, RefCounted, RefPtr};
+#[cfg(feature = "serde")]
+pub use serde_impl::serde_seq;
 pub use shared::{AtomicShared, Shared};
 pub use tagged::{TagScheme, TaggedPayload, TaggedPtr};
 

@@ -16,6 +16,8 @@ use makai_ptr::{
 };
 use proptest::prelude::*;
 
+#[cfg(feature = "serde")]
+mod serde_cow;
 mod tagged;
 
 fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
