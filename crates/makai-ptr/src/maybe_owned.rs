@@ -74,39 +74,78 @@ impl<'a, T: ?Sized> MaybeOwned<'a, T> {
         MaybeOwned::Borrowed(self.get())
     }
 
-    /// The value as a box: moved when owned, copied (through `Box<T>: From<&T>`) when
-    /// borrowed.
+    /// The value as a box: moved when owned, copied through [`ToOwned`] when borrowed.
+    ///
+    /// Works for every `T: Clone` (a `#[derive(Clone)]` struct) and for `str`, `[T]`,
+    /// `CStr`, `OsStr` and `Path` (whose owned forms `String`, `Vec<T>`, `CString`,
+    /// `OsString` and `PathBuf` turn into the box without another copy).
+    ///
+    /// # Panics
+    ///
+    /// If cloning panics. Out of memory aborts, as with `Box::new`.
     ///
     /// ```
-    /// let b: Box<[u8]> = makai_ptr::MaybeOwned::Borrowed(&[1u8, 2][..]).into_owned();
+    /// use makai_ptr::MaybeOwned;
+    /// #[derive(Clone, Debug, PartialEq)]
+    /// struct Config { retries: u32 }
+    /// let shared = Config { retries: 3 };
+    /// let mine: Box<Config> = MaybeOwned::Borrowed(&shared).into_owned();
+    /// assert_eq!(*mine, shared);
+    /// let b: Box<[u8]> = MaybeOwned::Borrowed(&[1u8, 2][..]).into_owned();
     /// assert_eq!(&*b, &[1, 2]);
+    /// let p: Box<std::path::Path> = MaybeOwned::Borrowed(std::path::Path::new("/tmp")).into_owned();
+    /// assert_eq!(p.to_str(), Some("/tmp"));
+    /// ```
+    ///
+    /// A type that cannot be cloned cannot be copied out of a borrow; the error names
+    /// `Clone` (through `ToOwned`):
+    ///
+    /// ```compile_fail,E0277
+    /// struct Handle(u32); // not Clone
+    /// let h = Handle(1);
+    /// let _ = makai_ptr::MaybeOwned::Borrowed(&h).into_owned(); // error: `Handle: Clone` is not satisfied
     /// ```
     #[inline]
     pub fn into_owned(self) -> Box<T>
     where
-        for<'x> Box<T>: From<&'x T>,
+        T: ToOwned,
+        Box<T>: From<T::Owned>,
     {
         match self {
             Self::Owned(b) => b,
-            Self::Borrowed(r) => Box::from(r),
+            Self::Borrowed(r) => Box::from(r.to_owned()),
         }
     }
 
-    /// The value, mutably: a borrowed value is first copied into a box.
+    /// The value, mutably: a borrowed value is first copied into a box (through
+    /// [`ToOwned`], for the same types as [`into_owned`](MaybeOwned::into_owned)).
+    ///
+    /// # Panics
+    ///
+    /// If cloning panics (`self` stays borrowed then).
     ///
     /// ```
+    /// use makai_ptr::MaybeOwned;
     /// let text = String::from("abc");
-    /// let mut m = makai_ptr::MaybeOwned::Borrowed(text.as_str());
+    /// let mut m = MaybeOwned::Borrowed(text.as_str());
     /// m.to_mut().make_ascii_uppercase();
     /// assert_eq!((m.get(), text.as_str()), ("ABC", "abc"));
+    ///
+    /// #[derive(Clone)]
+    /// struct Limits { max: u32 }
+    /// let defaults = Limits { max: 10 };
+    /// let mut l = MaybeOwned::Borrowed(&defaults);
+    /// l.to_mut().max = 20; // copies first: `defaults` is untouched
+    /// assert_eq!((l.max, defaults.max, l.is_owned()), (20, 10, true));
     /// ```
     #[inline]
     pub fn to_mut(&mut self) -> &mut T
     where
-        for<'x> Box<T>: From<&'x T>,
+        T: ToOwned,
+        Box<T>: From<T::Owned>,
     {
         if let Self::Borrowed(r) = *self {
-            *self = Self::Owned(Box::from(r));
+            *self = Self::Owned(Box::from(r.to_owned()));
         }
         match self {
             Self::Owned(b) => b,
@@ -238,5 +277,42 @@ mod tests {
         assert!(!b.clone().is_owned() && o.clone().is_owned());
         assert_eq!(b, o);
         assert_eq!(size_of::<MaybeOwned<'_, u64>>(), 16);
+    }
+
+    #[test]
+    fn into_owned_and_to_mut_for_clone_types_and_unsized_std_types() {
+        use std::ffi::{CStr, OsStr};
+        use std::path::Path;
+
+        #[derive(Clone, Debug, PartialEq)]
+        struct Plain {
+            name: String,
+        }
+        let p = Plain { name: "x".into() };
+        let mut m = MaybeOwned::Borrowed(&p);
+        m.to_mut().name.push('y');
+        assert_eq!((m.name.as_str(), p.name.as_str()), ("xy", "x"));
+        let owned = m.into_owned();
+        assert_eq!(owned.name, "xy");
+
+        // An owned value is moved, never copied.
+        let boxed = Box::new(Plain { name: "o".into() });
+        let addr: *const Plain = &*boxed;
+        let mut o = MaybeOwned::Owned(boxed);
+        assert_eq!(std::ptr::from_mut(o.to_mut()).cast_const(), addr);
+        assert_eq!(&raw const *o.into_owned(), addr);
+
+        let s: Box<str> = MaybeOwned::Borrowed("s").into_owned();
+        let v: Box<[String]> = MaybeOwned::Borrowed(&["a".to_string()][..]).into_owned();
+        let c: Box<CStr> = MaybeOwned::Borrowed(c"c").into_owned();
+        let os: Box<OsStr> = MaybeOwned::Borrowed(OsStr::new("os")).into_owned();
+        let path: Box<Path> = MaybeOwned::Borrowed(Path::new("/p")).into_owned();
+        assert_eq!(
+            (&*s, v[0].as_str(), c.to_bytes(), os.to_str(), path.to_str()),
+            ("s", "a", &b"c"[..], Some("os"), Some("/p"))
+        );
+        let mut slice = MaybeOwned::Borrowed(&[1, 2][..]);
+        slice.to_mut()[0] = 9;
+        assert_eq!(*slice, [9, 2]);
     }
 }

@@ -20,6 +20,9 @@ fn facade_types_deserialize_and_borrow() {
     let e: Event<'_> = serde_json::from_str(line).unwrap();
     assert!(!e.model.is_owned());
     assert!(e.delta.as_ref().unwrap().is_owned());
-    assert_eq!((e.kind.as_str(), e.scratch.as_str()), ("message_delta", "s"));
+    assert_eq!(
+        (e.kind.as_str(), e.scratch.as_str()),
+        ("message_delta", "s")
+    );
     assert_eq!(serde_json::to_string(&e).unwrap(), line);
 }
