@@ -171,6 +171,7 @@ impl<'a, T> CowSlice<'a, T> {
     /// assert!(!c.is_owned() && c.len() == 3);
     /// ```
     #[inline]
+    #[doc(alias = "initStatic")]
     pub const fn from_static(slice: &'static [T]) -> Self
     where
         T: 'static,
@@ -189,6 +190,7 @@ impl<'a, T> CowSlice<'a, T> {
     /// assert!(c.is_owned());
     /// ```
     #[inline]
+    #[doc(alias = "initOwned")]
     pub fn owned(boxed: Box<[T]>) -> Self {
         let len = TaggedLen::new::<T>(boxed.len(), true);
         let raw = NonNull::from(Box::leak(boxed));
@@ -212,6 +214,7 @@ impl<'a, T> CowSlice<'a, T> {
     /// assert_eq!(c[0], "x");
     /// ```
     #[inline]
+    #[doc(alias = "initOwned")]
     pub fn from_vec(vec: Vec<T>) -> Self {
         Self::owned(vec.into_boxed_slice())
     }
@@ -229,6 +232,7 @@ impl<'a, T> CowSlice<'a, T> {
     /// assert!(c.is_owned() && c.as_ptr() != src.as_ptr());
     /// ```
     #[inline]
+    #[doc(alias = "initDupe")]
     pub fn dupe(slice: &[T]) -> Self
     where
         T: Clone,
@@ -266,6 +270,7 @@ impl<'a, T> CowSlice<'a, T> {
     /// assert!(CowSlice::from_vec(vec![1]).is_owned());
     /// ```
     #[inline]
+    #[doc(alias = "isOwned")]
     pub const fn is_owned(&self) -> bool {
         self.len.is_owned()
     }
@@ -296,6 +301,7 @@ impl<'a, T> CowSlice<'a, T> {
     /// assert_eq!(makai_ptr::CowSlice::borrowed(&[1, 2]).as_slice(), &[1, 2]);
     /// ```
     #[inline]
+    #[doc(alias = "slice")]
     pub const fn as_slice(&self) -> &[T] {
         // SAFETY: `ptr` and `len` describe a live slice: either the `&'a [T]` it was built from
         // (alive for `'a`, which outlives `&self`) or the owned box, alive until `self` drops.
@@ -349,6 +355,7 @@ impl<'a, T> CowSlice<'a, T> {
     /// makai_ptr::CowSlice::borrowed(&[1, 2]).borrow_sub(1..3); // end 3 > len 2
     /// ```
     #[inline]
+    #[doc(alias = "borrowSubslice")]
     pub fn borrow_sub(&self, range: Range<usize>) -> CowSlice<'_, T> {
         CowSlice::borrowed(&self.as_slice()[range])
     }
@@ -368,6 +375,7 @@ impl<'a, T> CowSlice<'a, T> {
     /// assert_eq!((&*c, src), (&[1, 20][..], [1, 2]));
     /// ```
     #[inline]
+    #[doc(alias = "sliceMut")]
     pub fn to_mut(&mut self) -> &mut [T]
     where
         T: Clone,
@@ -415,6 +423,7 @@ impl<'a, T> CowSlice<'a, T> {
     /// assert_eq!(b.as_ptr(), addr); // moved, not copied
     /// ```
     #[inline]
+    #[doc(alias = "takeSlice")]
     pub fn into_owned(self) -> Box<[T]>
     where
         T: Clone,
@@ -462,7 +471,8 @@ impl<'a, T> CowSlice<'a, T> {
         }
     }
 
-    /// A value that borrows nothing: owned values are kept as they are, borrowed ones copied.
+    /// A value that borrows nothing: owned values are kept as they are, borrowed ones copied
+    /// (Bun's `cloneIfBorrowed`).
     ///
     /// # Panics
     ///
@@ -475,6 +485,8 @@ impl<'a, T> CowSlice<'a, T> {
     /// assert_eq!(keep(c.into_static()), 9);
     /// ```
     #[inline]
+    #[doc(alias = "cloneIfBorrowed")]
+    #[doc(alias = "toOwned")]
     pub fn into_static(self) -> CowSlice<'static, T>
     where
         T: Clone + 'static,

@@ -98,6 +98,7 @@ impl<'a> CowCStr<'a> {
     /// assert!(!makai_ptr::CowCStr::from_static(c"x").is_owned());
     /// ```
     #[inline]
+    #[doc(alias = "initStatic")]
     pub const fn from_static(s: &'static CStr) -> Self {
         Self::borrowed(s)
     }
@@ -109,6 +110,7 @@ impl<'a> CowCStr<'a> {
     /// assert!(makai_ptr::CowCStr::from_c_string(c).is_owned());
     /// ```
     #[inline]
+    #[doc(alias = "initOwned")]
     pub fn from_c_string(s: CString) -> Self {
         Self {
             bytes_with_nul: CowSlice::from_vec(s.into_bytes_with_nul()),
@@ -125,6 +127,7 @@ impl<'a> CowCStr<'a> {
     /// assert!(makai_ptr::CowCStr::dupe(c"abc").is_owned());
     /// ```
     #[inline]
+    #[doc(alias = "initDupe")]
     pub fn dupe(s: &CStr) -> Self {
         Self::try_dupe(s).handle_oom()
     }
@@ -211,6 +214,7 @@ impl<'a> CowCStr<'a> {
     /// assert!(!makai_ptr::CowCStr::borrowed(c"a").is_owned());
     /// ```
     #[inline]
+    #[doc(alias = "isOwned")]
     pub const fn is_owned(&self) -> bool {
         self.bytes_with_nul.is_owned()
     }
@@ -262,6 +266,7 @@ impl<'a> CowCStr<'a> {
     /// assert_eq!(makai_ptr::CowCStr::from_bytes(b"x").unwrap().as_c_str(), c"x");
     /// ```
     #[inline]
+    #[doc(alias = "slice")]
     pub const fn as_c_str(&self) -> &CStr {
         // SAFETY: the bytes end with the only NUL they contain (type invariant).
         unsafe { CStr::from_bytes_with_nul_unchecked(self.bytes_with_nul.as_slice()) }
@@ -322,7 +327,8 @@ impl<'a> CowCStr<'a> {
         Ok(unsafe { CString::from_vec_with_nul_unchecked(bytes.into_vec()) })
     }
 
-    /// A value that borrows nothing: owned values are kept, borrowed ones copied.
+    /// A value that borrows nothing: owned values are kept, borrowed ones copied (Bun's
+    /// `cloneIfBorrowed`).
     ///
     /// # Panics
     ///
@@ -333,6 +339,8 @@ impl<'a> CowCStr<'a> {
     /// assert!(s.is_owned());
     /// ```
     #[inline]
+    #[doc(alias = "cloneIfBorrowed")]
+    #[doc(alias = "toOwned")]
     pub fn into_static(self) -> CowCStr<'static> {
         self.try_into_static().handle_oom()
     }

@@ -63,6 +63,7 @@ impl<'a> CowStr<'a> {
     /// assert!(!makai_ptr::CowStr::from_static("x").is_owned());
     /// ```
     #[inline]
+    #[doc(alias = "initStatic")]
     pub const fn from_static(s: &'static str) -> Self {
         Self::borrowed(s)
     }
@@ -73,6 +74,7 @@ impl<'a> CowStr<'a> {
     /// assert!(makai_ptr::CowStr::owned("x".into()).is_owned());
     /// ```
     #[inline]
+    #[doc(alias = "initOwned")]
     pub fn owned(s: Box<str>) -> Self {
         Self {
             bytes: CowSlice::owned(s.into_boxed_bytes()),
@@ -86,6 +88,7 @@ impl<'a> CowStr<'a> {
     /// assert_eq!(makai_ptr::CowStr::from_string(String::from("hi")), "hi");
     /// ```
     #[inline]
+    #[doc(alias = "initOwned")]
     pub fn from_string(s: String) -> Self {
         Self::owned(s.into_boxed_str())
     }
@@ -100,6 +103,7 @@ impl<'a> CowStr<'a> {
     /// assert!(makai_ptr::CowStr::dupe("copy me").is_owned());
     /// ```
     #[inline]
+    #[doc(alias = "initDupe")]
     pub fn dupe(s: &str) -> Self {
         Self::try_dupe(s).handle_oom()
     }
@@ -158,6 +162,7 @@ impl<'a> CowStr<'a> {
     /// assert!(!makai_ptr::CowStr::borrowed("a").is_owned());
     /// ```
     #[inline]
+    #[doc(alias = "isOwned")]
     pub const fn is_owned(&self) -> bool {
         self.bytes.is_owned()
     }
@@ -188,6 +193,7 @@ impl<'a> CowStr<'a> {
     /// assert_eq!(makai_ptr::CowStr::borrowed("t").as_str(), "t");
     /// ```
     #[inline]
+    #[doc(alias = "slice")]
     pub const fn as_str(&self) -> &str {
         // SAFETY: the bytes are UTF-8 (type invariant).
         unsafe { std::str::from_utf8_unchecked(self.bytes.as_slice()) }
@@ -243,6 +249,7 @@ impl<'a> CowStr<'a> {
     /// makai_ptr::CowStr::borrowed("é").borrow_sub(0..1); // inside a character
     /// ```
     #[inline]
+    #[doc(alias = "borrowSubslice")]
     pub fn borrow_sub(&self, range: Range<usize>) -> CowStr<'_> {
         CowStr::borrowed(&self.as_str()[range])
     }
@@ -259,6 +266,7 @@ impl<'a> CowStr<'a> {
     /// assert_eq!(s, "ABC");
     /// ```
     #[inline]
+    #[doc(alias = "sliceMut")]
     pub fn to_mut(&mut self) -> &mut str {
         self.try_to_mut().handle_oom()
     }
@@ -293,6 +301,7 @@ impl<'a> CowStr<'a> {
     /// assert_eq!(&*b, "x");
     /// ```
     #[inline]
+    #[doc(alias = "takeSlice")]
     pub fn into_owned(self) -> Box<str> {
         self.try_into_owned().handle_oom()
     }
@@ -329,7 +338,9 @@ impl<'a> CowStr<'a> {
         self.into_owned().into_string()
     }
 
-    /// A value that borrows nothing: owned values are kept, borrowed ones copied.
+    /// A value that borrows nothing: owned values are kept, borrowed ones copied. This is
+    /// Bun's `cloneIfBorrowed`; [`IntoStatic`](crate::IntoStatic) does the same for a whole
+    /// value with `CowStr` fields.
     ///
     /// # Panics
     ///
@@ -342,6 +353,8 @@ impl<'a> CowStr<'a> {
     /// assert_eq!(s, "t");
     /// ```
     #[inline]
+    #[doc(alias = "cloneIfBorrowed")]
+    #[doc(alias = "toOwned")]
     pub fn into_static(self) -> CowStr<'static> {
         self.try_into_static().handle_oom()
     }

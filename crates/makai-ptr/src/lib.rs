@@ -3,6 +3,7 @@
 mod cow;
 mod cow_cstr;
 mod cow_str;
+mod into_static;
 mod maybe_owned;
 mod refcount;
 #[cfg(feature = "serde")]
@@ -14,6 +15,7 @@ mod tagged;
 pub use cow::CowSlice;
 pub use cow_cstr::{CowCStr, InteriorNulError};
 pub use cow_str::{CowBytes, CowStr};
+pub use into_static::IntoStatic;
 pub use maybe_owned::MaybeOwned;
 pub use refcount::{AtomicRefCount, Counter, RefCount, RefCounted, RefPtr};
 #[cfg(feature = "serde")]

@@ -45,6 +45,7 @@ impl<'a, T: ?Sized> MaybeOwned<'a, T> {
     /// assert!(MaybeOwned::Owned(Box::new(1)).is_owned());
     /// assert!(!MaybeOwned::Borrowed(&1).is_owned());
     /// ```
+    #[doc(alias = "isOwned")]
     #[inline]
     pub fn is_owned(&self) -> bool {
         matches!(self, Self::Owned(_))
@@ -105,6 +106,7 @@ impl<'a, T: ?Sized> MaybeOwned<'a, T> {
     /// let h = Handle(1);
     /// let _ = makai_ptr::MaybeOwned::Borrowed(&h).into_owned(); // error: `Handle: Clone` is not satisfied
     /// ```
+    #[doc(alias = "toOwned")]
     #[inline]
     pub fn into_owned(self) -> Box<T>
     where
@@ -297,7 +299,7 @@ mod tests {
 
         // An owned value is moved, never copied.
         let boxed = Box::new(Plain { name: "o".into() });
-        let addr: *const Plain = &*boxed;
+        let addr: *const Plain = &raw const *boxed;
         let mut o = MaybeOwned::Owned(boxed);
         assert_eq!(std::ptr::from_mut(o.to_mut()).cast_const(), addr);
         assert_eq!(&raw const *o.into_owned(), addr);
