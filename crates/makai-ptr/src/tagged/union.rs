@@ -276,6 +276,23 @@ pub fn valid_word(scheme: TagScheme, variants: usize, word: *const ()) -> bool {
 /// use makai_ptr::tagged_union;
 /// tagged_union! { pub Job { Small(u64) } }
 /// ```
+///
+/// Only thin pointers fit in the word, so a payload pointing to an unsized type is rejected
+/// (box it once more: `Box<Box<dyn Shape>>` works):
+///
+/// ```compile_fail,E0277
+/// use makai_ptr::tagged_union;
+/// trait Shape {}
+/// tagged_union! { pub Job { Any(Box<dyn Shape>), Name(Box<str>) } }
+/// ```
+///
+/// # Hygiene
+///
+/// The expansion uses absolute paths only (`::core::option::Option`, `::core::primitive::u16`,
+/// `::core::panic!`, ...) and never pastes a payload type inside a generic scope of its own,
+/// so payload types and traits named `T` or `A`, and user items named `Option`, `Some`,
+/// `Box`, `Clone`, `u16` or `panic`, mean what they mean at the call site. `is::<T>()` and
+/// `get::<T>()` compare `T` with the payload's real target type.
 #[macro_export]
 macro_rules! tagged_union {
     (
@@ -294,6 +311,18 @@ macro_rules! tagged_union {
 
 /// The expansion of [`tagged_union!`], called back with the pasted view names. Not a public
 /// interface.
+///
+/// Hygiene rules, because the user's tokens (`$payload`, `$variant`, `$name`) are pasted into
+/// it and resolve where the user wrote them:
+///
+/// - every path is absolute (`::core::option::Option`, `::core::primitive::u16`,
+///   `::core::panic!`, `$crate::...`), so user items named `Option`, `Some`, `Box`, `Clone`,
+///   `u16`, `panic`, ... change nothing;
+/// - no payload type is pasted inside the scope of a generic parameter or lifetime of the
+///   expansion (`is`/`get`/`get_ptr` compare against a table computed outside them), so a
+///   payload type or trait named `T` means the user's `T`;
+/// - the const block has no `use` declarations, and its private items carry a `__makai_`
+///   prefix, so they do not capture names inside pasted payload types.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __tagged_union_impl {
@@ -304,64 +333,60 @@ macro_rules! __tagged_union_impl {
     ) => {
         $(#[$meta])*
         #[doc = ""]
-        #[doc = concat!(
+        #[doc = ::core::concat!(
             "A tagged union from `makai_ptr::tagged_union!`: one pointer-sized word holding one of ",
-            $( "`", stringify!($variant), "(", stringify!($payload), ")` ", )+
-            ". `as_ref()` gives a [`", stringify!($view), "`], `into_inner()` a [`",
-            stringify!($owned), "`]."
+            $( "`", ::core::stringify!($variant), "(", ::core::stringify!($payload), ")` ", )+
+            ". `as_ref()` gives a [`", ::core::stringify!($view), "`], `into_inner()` a [`",
+            ::core::stringify!($owned), "`]."
         )]
         #[repr(transparent)]
         $vis struct $name($crate::__tagged::RawUnion<($($payload,)+)>);
 
-        #[doc = concat!(
-            "The borrowed view of a [`", stringify!($name), "`], from `", stringify!($name),
-            "::as_ref()`: match on it to dispatch exhaustively."
+        #[doc = ::core::concat!(
+            "The borrowed view of a [`", ::core::stringify!($name), "`], from `",
+            ::core::stringify!($name), "::as_ref()`: match on it to dispatch exhaustively."
         )]
-        #[derive(Clone, Copy)]
-        $vis enum $view<'a> {
+        #[derive(::core::clone::Clone, ::core::marker::Copy)]
+        $vis enum $view<'__makai_view> {
             $(
                 $(#[$vmeta])*
-                #[doc = concat!("What a `", stringify!($payload), "` payload lends.")]
-                $variant(<$payload as $crate::TaggedPayload>::Ref<'a>),
+                #[doc = ::core::concat!("What a `", ::core::stringify!($payload), "` payload lends.")]
+                $variant(<$payload as $crate::TaggedPayload>::Ref<'__makai_view>),
             )+
         }
 
-        #[doc = concat!(
-            "The owned view of a [`", stringify!($name), "`], from `", stringify!($name),
-            "::into_inner()`; `", stringify!($name), "::from` turns it back."
+        #[doc = ::core::concat!(
+            "The owned view of a [`", ::core::stringify!($name), "`], from `",
+            ::core::stringify!($name), "::into_inner()`; `", ::core::stringify!($name),
+            "::from` turns it back."
         )]
         $vis enum $owned {
             $(
                 $(#[$vmeta])*
-                #[doc = concat!("The `", stringify!($payload), "` payload.")]
+                #[doc = ::core::concat!("The `", ::core::stringify!($payload), "` payload.")]
                 $variant($payload),
             )+
         }
 
         const _: () = {
-            use ::core::any::TypeId;
-            use ::core::mem::ManuallyDrop;
-            use ::core::ptr::NonNull;
-            use $crate::TagScheme;
-
             /// The dense tags `0..n`, in declaration order.
-            #[derive(Clone, Copy)]
+            #[derive(::core::clone::Clone, ::core::marker::Copy)]
             #[repr(u16)]
-            enum __Tag {
+            enum __MakaiTag {
                 $( $variant, )+
             }
 
-            const __NAMES: &[&str] = &[$( stringify!($variant) ),+];
-            const __COUNT: usize = __NAMES.len();
-            const __SCHEME: TagScheme = match TagScheme::choose(
-                __COUNT,
+            const __MAKAI_NAMES: &[&::core::primitive::str] = &[$( ::core::stringify!($variant) ),+];
+            const __MAKAI_COUNT: ::core::primitive::usize = __MAKAI_NAMES.len();
+            const __MAKAI_SCHEME: $crate::TagScheme = match $crate::TagScheme::choose(
+                __MAKAI_COUNT,
                 $crate::__tagged::min_align(&[
                     $( ::core::mem::align_of::<<$payload as $crate::TaggedPayload>::Target>() ),+
                 ]),
             ) {
-                Some(scheme) => scheme,
-                None => panic!(concat!(
-                    "tagged_union! ", stringify!($name),
+                ::core::option::Option::Some(scheme) => scheme,
+                ::core::option::Option::None => ::core::panic!(::core::concat!(
+                    "tagged_union! ", ::core::stringify!($name),
                     ": no room for the tag (more than 65536 variants, or payloads aligned too \
                      little on a target without free top address bits)"
                 )),
@@ -371,52 +396,69 @@ macro_rules! __tagged_union_impl {
             // bits are not free (32-bit targets, aarch64 Android) and the payload's alignment
             // leaves too few low bits.
             $(
-                const _: () = assert!(
-                    TagScheme::HIGH_BITS_AVAILABLE
+                const _: () = ::core::assert!(
+                    $crate::TagScheme::HIGH_BITS_AVAILABLE
                         || ::core::mem::align_of::<<$payload as $crate::TaggedPayload>::Target>()
-                            >= 1 << TagScheme::bits_for(__COUNT),
-                    concat!(
-                        "tagged_union! ", stringify!($name), ": payload `", stringify!($payload),
-                        "` (variant `", stringify!($variant), "`) is aligned too little to keep \
-                         the tag in its low bits, and this target has no free top address bits"
+                            >= 1 << $crate::TagScheme::bits_for(__MAKAI_COUNT),
+                    ::core::concat!(
+                        "tagged_union! ", ::core::stringify!($name), ": payload `",
+                        ::core::stringify!($payload), "` (variant `", ::core::stringify!($variant),
+                        "`) is aligned too little to keep the tag in its low bits, and this \
+                         target has no free top address bits"
                     )
                 );
             )+
 
-            const _: () = assert!(
-                ::core::mem::size_of::<$name>() == ::core::mem::size_of::<usize>()
-                    && ::core::mem::size_of::<Option<$name>>() == ::core::mem::size_of::<usize>()
+            const _: () = ::core::assert!(
+                ::core::mem::size_of::<$name>() == ::core::mem::size_of::<::core::primitive::usize>()
+                    && ::core::mem::size_of::<::core::option::Option<$name>>()
+                        == ::core::mem::size_of::<::core::primitive::usize>()
             );
 
             /// The tag of a live union.
             #[inline(always)]
-            fn __tag_of(raw: &$crate::__tagged::RawUnion<($($payload,)+)>) -> __Tag {
-                let tag = __SCHEME.tag(raw.word()) as u16;
-                // SAFETY: `RawUnion`'s invariant: the word's tag is one of `0..__COUNT`, which
-                // are exactly the discriminants of the `repr(u16)` fieldless `__Tag`.
-                unsafe { ::core::mem::transmute::<u16, __Tag>(tag) }
+            fn __makai_tag_of(this: &$name) -> __MakaiTag {
+                let tag = __MAKAI_SCHEME.tag(this.0.word()) as ::core::primitive::u16;
+                // SAFETY: `RawUnion`'s invariant: the word's tag is one of `0..__MAKAI_COUNT`,
+                // which are exactly the discriminants of the `repr(u16)` fieldless `__MakaiTag`.
+                unsafe { ::core::mem::transmute::<::core::primitive::u16, __MakaiTag>(tag) }
             }
 
             /// The payload's pointer of a live union.
             #[inline(always)]
-            fn __ptr_of(raw: &$crate::__tagged::RawUnion<($($payload,)+)>) -> NonNull<()> {
-                // SAFETY: every word of this union is encoded with `__SCHEME`.
-                unsafe { raw.ptr(__SCHEME) }
+            fn __makai_ptr_of(this: &$name) -> ::core::ptr::NonNull<()> {
+                // SAFETY: every word of this union is encoded with `__MAKAI_SCHEME`.
+                unsafe { this.0.ptr(__MAKAI_SCHEME) }
+            }
+
+            /// The `TypeId` of the payload's target for a tag, and whether the payload lends
+            /// `&Target`. Computed here, outside any generic scope, so the pasted payload types
+            /// can never be captured by a generic parameter of `is`/`get`/`get_ptr`.
+            #[inline(always)]
+            fn __makai_target(tag: __MakaiTag) -> (::core::any::TypeId, ::core::primitive::bool) {
+                match tag {
+                    $(
+                        __MakaiTag::$variant => (
+                            ::core::any::TypeId::of::<<$payload as $crate::TaggedPayload>::Target>(),
+                            <$payload as $crate::TaggedPayload>::LENDS_REF,
+                        ),
+                    )+
+                }
             }
 
             impl $name {
                 /// The number of variants.
-                pub const VARIANT_COUNT: usize = __COUNT;
+                pub const VARIANT_COUNT: ::core::primitive::usize = __MAKAI_COUNT;
                 /// The variants' names, indexed by tag.
-                pub const VARIANT_NAMES: &'static [&'static str] = __NAMES;
+                pub const VARIANT_NAMES: &'static [&'static ::core::primitive::str] = __MAKAI_NAMES;
                 /// Where the tag lives, chosen at compile time from the payloads' alignment.
-                pub const SCHEME: TagScheme = __SCHEME;
+                pub const SCHEME: $crate::TagScheme = __MAKAI_SCHEME;
 
                 $(
                     $(#[$vmeta])*
-                    #[doc = concat!(
-                        "Wraps a `", stringify!($payload), "` as the `", stringify!($variant),
-                        "` variant."
+                    #[doc = ::core::concat!(
+                        "Wraps a `", ::core::stringify!($payload), "` as the `",
+                        ::core::stringify!($variant), "` variant."
                     )]
                     #[doc = ""]
                     #[doc = "# Panics"]
@@ -429,11 +471,11 @@ macro_rules! __tagged_union_impl {
                     #[track_caller]
                     $vis fn $variant(payload: $payload) -> Self {
                         let word = $crate::__tagged::encode::<$payload>(
-                            __SCHEME,
-                            __Tag::$variant as usize,
+                            __MAKAI_SCHEME,
+                            __MakaiTag::$variant as ::core::primitive::usize,
                             payload,
-                            stringify!($name),
-                            stringify!($variant),
+                            ::core::stringify!($name),
+                            ::core::stringify!($variant),
                         );
                         // SAFETY: `encode` made `word` from this variant's payload, with this
                         // union's scheme and tag, and hands over its ownership.
@@ -443,22 +485,22 @@ macro_rules! __tagged_union_impl {
 
                 /// The tag: the variant's index in declaration order (`0..VARIANT_COUNT`).
                 #[inline]
-                $vis fn tag(&self) -> u16 {
-                    __tag_of(&self.0) as u16
+                $vis fn tag(&self) -> ::core::primitive::u16 {
+                    __makai_tag_of(self) as ::core::primitive::u16
                 }
 
                 /// The variant's name.
-                $vis fn variant_name(&self) -> &'static str {
-                    __NAMES[self.tag() as usize]
+                $vis fn variant_name(&self) -> &'static ::core::primitive::str {
+                    __MAKAI_NAMES[self.tag() as ::core::primitive::usize]
                 }
 
                 /// Borrows the payload as the view enum, for an exhaustive `match`.
                 #[inline]
                 $vis fn as_ref(&self) -> $view<'_> {
-                    let ptr = __ptr_of(&self.0);
-                    match __tag_of(&self.0) {
+                    let ptr = __makai_ptr_of(self);
+                    match __makai_tag_of(self) {
                         $(
-                            __Tag::$variant => $view::$variant(
+                            __MakaiTag::$variant => $view::$variant(
                                 // SAFETY: the tag says the word owns a `$payload` made by
                                 // `into_raw`; `&self` keeps it from being reclaimed while the
                                 // view lives.
@@ -471,11 +513,11 @@ macro_rules! __tagged_union_impl {
                 /// Takes the payload out, as the owned view enum.
                 #[inline]
                 $vis fn into_inner(self) -> $owned {
-                    let this = ManuallyDrop::new(self);
-                    let ptr = __ptr_of(&this.0);
-                    match __tag_of(&this.0) {
+                    let this = ::core::mem::ManuallyDrop::new(self);
+                    let ptr = __makai_ptr_of(&this);
+                    match __makai_tag_of(&this) {
                         $(
-                            __Tag::$variant => $owned::$variant(
+                            __MakaiTag::$variant => $owned::$variant(
                                 // SAFETY: the tag says the word owns a `$payload` made by
                                 // `into_raw`; `ManuallyDrop` makes this its only reclaim.
                                 unsafe { <$payload as $crate::TaggedPayload>::from_raw(ptr.cast()) }
@@ -486,47 +528,36 @@ macro_rules! __tagged_union_impl {
 
                 /// Whether the payload points to a `T`.
                 #[inline]
-                $vis fn is<T: 'static>(&self) -> bool {
-                    match __tag_of(&self.0) {
-                        $(
-                            __Tag::$variant => TypeId::of::<
-                                <$payload as $crate::TaggedPayload>::Target
-                            >() == TypeId::of::<T>(),
-                        )+
-                    }
+                $vis fn is<__MakaiT: 'static>(&self) -> ::core::primitive::bool {
+                    __makai_target(__makai_tag_of(self)).0 == ::core::any::TypeId::of::<__MakaiT>()
                 }
 
                 /// The payload's target as `&T`, if the payload points to a `T` and lends
                 /// references (`Box`, `&'static`, `RefPtr`; never `NonNull`).
                 #[inline]
-                $vis fn get<T: 'static>(&self) -> Option<&T> {
-                    let ptr = __ptr_of(&self.0).cast::<T>();
-                    match __tag_of(&self.0) {
-                        $(
-                            __Tag::$variant => {
-                                if <$payload as $crate::TaggedPayload>::LENDS_REF
-                                    && TypeId::of::<<$payload as $crate::TaggedPayload>::Target>()
-                                        == TypeId::of::<T>()
-                                {
-                                    // SAFETY: the payload's target is a `T` (same `TypeId`),
-                                    // it lends shared references while it lives, and `&self`
-                                    // keeps it alive for the result's lifetime.
-                                    Some(unsafe { ptr.as_ref() })
-                                } else {
-                                    None
-                                }
-                            }
-                        )+
+                $vis fn get<__MakaiT: 'static>(&self) -> ::core::option::Option<&__MakaiT> {
+                    let (target, lends_ref) = __makai_target(__makai_tag_of(self));
+                    if lends_ref && target == ::core::any::TypeId::of::<__MakaiT>() {
+                        // SAFETY: the payload's target is a `T` (same `TypeId`), it lends
+                        // shared references while it lives (`LENDS_REF`), and `&self` keeps
+                        // it alive for the result's lifetime.
+                        ::core::option::Option::Some(unsafe {
+                            __makai_ptr_of(self).cast::<__MakaiT>().as_ref()
+                        })
+                    } else {
+                        ::core::option::Option::None
                     }
                 }
 
                 /// The payload's pointer as `NonNull<T>`, if the payload points to a `T`.
                 #[inline]
-                $vis fn get_ptr<T: 'static>(&self) -> Option<NonNull<T>> {
-                    if self.is::<T>() {
-                        Some(__ptr_of(&self.0).cast::<T>())
+                $vis fn get_ptr<__MakaiT: 'static>(
+                    &self,
+                ) -> ::core::option::Option<::core::ptr::NonNull<__MakaiT>> {
+                    if self.is::<__MakaiT>() {
+                        ::core::option::Option::Some(__makai_ptr_of(self).cast::<__MakaiT>())
                     } else {
-                        None
+                        ::core::option::Option::None
                     }
                 }
 
@@ -534,7 +565,7 @@ macro_rules! __tagged_union_impl {
                 /// back with `from_raw_word`, or the payload leaks.
                 #[inline]
                 $vis fn into_raw_word(self) -> *mut () {
-                    ManuallyDrop::new(self).0.word().as_ptr()
+                    ::core::mem::ManuallyDrop::new(self).0.word().as_ptr()
                 }
 
                 /// Takes back a handle given away by `into_raw_word`.
@@ -545,10 +576,10 @@ macro_rules! __tagged_union_impl {
                 /// back at most once.
                 #[inline]
                 $vis unsafe fn from_raw_word(word: *mut ()) -> Self {
-                    debug_assert!(Self::is_valid_raw_word(word));
+                    ::core::debug_assert!(Self::is_valid_raw_word(word));
                     // SAFETY: the caller's contract: `word` came from `into_raw_word`, which
                     // never gives out null.
-                    let word = unsafe { NonNull::new_unchecked(word) };
+                    let word = unsafe { ::core::ptr::NonNull::new_unchecked(word) };
                     // SAFETY: the caller's contract: the word is this union's and owns its
                     // payload, which passes to the result.
                     Self(unsafe { $crate::__tagged::RawUnion::from_word(word) })
@@ -563,30 +594,30 @@ macro_rules! __tagged_union_impl {
                 /// If the word passes those checks, it came from `into_raw_word` of this
                 /// union type and is taken back at most once.
                 #[inline]
-                $vis unsafe fn try_from_raw_word(word: *mut ()) -> Option<Self> {
+                $vis unsafe fn try_from_raw_word(word: *mut ()) -> ::core::option::Option<Self> {
                     if Self::is_valid_raw_word(word) {
                         // SAFETY: the caller's contract, for a word that passes the checks.
-                        Some(unsafe { Self::from_raw_word(word) })
+                        ::core::option::Option::Some(unsafe { Self::from_raw_word(word) })
                     } else {
-                        None
+                        ::core::option::Option::None
                     }
                 }
 
                 /// Whether `word` could be one of this union's words: not null, tag in
                 /// range, address not zero. It cannot tell whether the pointer is live.
                 #[inline]
-                $vis fn is_valid_raw_word(word: *const ()) -> bool {
-                    $crate::__tagged::valid_word(__SCHEME, __COUNT, word)
+                $vis fn is_valid_raw_word(word: *const ()) -> ::core::primitive::bool {
+                    $crate::__tagged::valid_word(__MAKAI_SCHEME, __MAKAI_COUNT, word)
                 }
             }
 
-            impl Drop for $name {
+            impl ::core::ops::Drop for $name {
                 #[inline]
                 fn drop(&mut self) {
-                    let ptr = __ptr_of(&self.0);
-                    match __tag_of(&self.0) {
+                    let ptr = __makai_ptr_of(self);
+                    match __makai_tag_of(self) {
                         $(
-                            __Tag::$variant => drop(
+                            __MakaiTag::$variant => ::core::mem::drop(
                                 // SAFETY: the tag says the word owns a `$payload`; the handle
                                 // is being dropped, so this is the only reclaim.
                                 unsafe { <$payload as $crate::TaggedPayload>::from_raw(ptr.cast()) }
@@ -596,16 +627,16 @@ macro_rules! __tagged_union_impl {
                 }
             }
 
-            impl Clone for $name
+            impl ::core::clone::Clone for $name
             where
-                $( for<'__c> $payload: Clone, )+
+                $( for<'__makai_c> $payload: ::core::clone::Clone, )+
             {
                 #[inline]
                 fn clone(&self) -> Self {
-                    let ptr = __ptr_of(&self.0);
-                    match __tag_of(&self.0) {
+                    let ptr = __makai_ptr_of(self);
+                    match __makai_tag_of(self) {
                         $(
-                            __Tag::$variant => Self::$variant(
+                            __MakaiTag::$variant => Self::$variant(
                                 // SAFETY: the tag says the word owns a `$payload`; `&self`
                                 // keeps it alive during the clone.
                                 unsafe {
@@ -619,17 +650,17 @@ macro_rules! __tagged_union_impl {
 
             impl ::core::fmt::Debug for $name {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    write!(
+                    ::core::write!(
                         f,
                         "{}::{}({:p})",
-                        stringify!($name),
+                        ::core::stringify!($name),
                         self.variant_name(),
-                        __ptr_of(&self.0)
+                        __makai_ptr_of(self)
                     )
                 }
             }
 
-            impl From<$owned> for $name {
+            impl ::core::convert::From<$owned> for $name {
                 #[inline]
                 fn from(owned: $owned) -> Self {
                     match owned {
@@ -638,14 +669,16 @@ macro_rules! __tagged_union_impl {
                 }
             }
 
-            impl<'a> ::core::fmt::Debug for $view<'a>
+            impl<'__makai_view> ::core::fmt::Debug for $view<'__makai_view>
             where
-                $( <$payload as $crate::TaggedPayload>::Ref<'a>: ::core::fmt::Debug, )+
+                $( <$payload as $crate::TaggedPayload>::Ref<'__makai_view>: ::core::fmt::Debug, )+
             {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                     match self {
                         $(
-                            $view::$variant(v) => f.debug_tuple(stringify!($variant)).field(v).finish(),
+                            $view::$variant(v) => {
+                                f.debug_tuple(::core::stringify!($variant)).field(v).finish()
+                            }
                         )+
                     }
                 }
@@ -653,12 +686,14 @@ macro_rules! __tagged_union_impl {
 
             impl ::core::fmt::Debug for $owned
             where
-                $( for<'__d> $payload: ::core::fmt::Debug, )+
+                $( for<'__makai_d> $payload: ::core::fmt::Debug, )+
             {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                     match self {
                         $(
-                            $owned::$variant(v) => f.debug_tuple(stringify!($variant)).field(v).finish(),
+                            $owned::$variant(v) => {
+                                f.debug_tuple(::core::stringify!($variant)).field(v).finish()
+                            }
                         )+
                     }
                 }

@@ -19,6 +19,7 @@ use proptest::prelude::*;
 #[cfg(feature = "serde")]
 mod serde_cow;
 mod tagged;
+mod tagged_hostile;
 
 fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
     let mut h = DefaultHasher::new();
