@@ -84,8 +84,17 @@ pub const DEFAULT_FREE_HISTORY: usize = 1024;
 ///   requested size up to the length `allocate` returned): "layout mismatch"; the block
 ///   stays live.
 /// - of a block registered with [`track_external`](Tracked::track_external): refused.
-/// - `allocate` returning an address that is still live here (the inner allocator gave it
-///   out twice, or it was freed through the inner allocator behind `Tracked`'s back).
+///
+/// These checks all run before the inner allocator is called. One problem can only be seen
+/// after it: `allocate`, `grow` or `shrink` returning an address that is still live in the
+/// records (a block freed through the inner allocator behind `Tracked`'s back, a block handed
+/// out twice, or [`track_external`](Tracked::track_external) memory that was really the inner
+/// allocator's). By then the block is handed out (and, in `grow`/`shrink`, the old one may be
+/// freed), so a panic would lose it or leave the caller holding a freed pointer. `Tracked`
+/// therefore never panics there: the new block replaces the stale record, and the problem is
+/// listed in the [`LeakReport`] of
+/// [`finish`](Tracked::finish) (which then fails) or of the drop-time panic
+/// ([`LeakReport::anomalies`]).
 ///
 /// ```
 /// use makai_alloc::{Allocator, Global, Tracked};
@@ -402,9 +411,14 @@ impl<A> Tracked<A> {
     /// [`untrack_external`](Tracked::untrack_external). Only the address and layout are
     /// stored; the memory is never touched. A zero-sized layout is ignored.
     ///
+    /// This is safe for any pointer and layout. If the inner allocator later hands out the
+    /// same address (the registration was wrong or stale), the allocation still succeeds and
+    /// is recorded normally, and the collision is reported as an anomaly by
+    /// [`finish`](Tracked::finish) (see [`Tracked`]'s "Panics" section).
+    ///
     /// # Panics
     ///
-    /// If a live block already starts at `ptr`.
+    /// If a live block already starts at `ptr` (nothing has been touched then).
     ///
     /// ```
     /// use makai_alloc::{Global, Tracked};
@@ -515,12 +529,13 @@ impl<A> Tracked<A> {
     fn take_report(&mut self) -> Option<LeakReport> {
         let (limit, depth) = (self.report_limit, self.depth);
         let st = self.state_mut();
-        if !st.has_live() {
+        if !st.has_live() && !st.has_anomalies() {
             return None;
         }
         let stats = st.stats;
         let leaks = st.drain_leaks();
-        Some(LeakReport::new(leaks, stats, limit, depth))
+        let (anomalies, dropped) = st.take_anomalies();
+        Some(LeakReport::new(leaks, stats, limit, depth).with_anomalies(anomalies, dropped))
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -627,6 +642,10 @@ impl<A> Tracked<A> {
 
 impl<A: Allocator> Tracked<A> {
     /// Allocates through the inner allocator and records the block.
+    ///
+    /// Nothing after the inner allocator's call can panic: the block is already handed out,
+    /// and the `Allocator` contract forbids unwinding out of `allocate` (the block would be
+    /// lost). A record collision found there is kept as an anomaly for `finish`/`drop`.
     fn allocate_labeled(
         &self,
         layout: Layout,
@@ -645,8 +664,8 @@ impl<A: Allocator> Tracked<A> {
         let addr = block.cast::<u8>().as_ptr().addr();
         let mut st = self.lock();
         let serial = st.next_serial();
-        st.stats.allocations += 1;
-        st.stats.total_bytes += layout.size() as u64;
+        st.stats.allocations = st.stats.allocations.wrapping_add(1);
+        st.stats.total_bytes = st.stats.total_bytes.saturating_add(layout.size() as u64);
         let displaced = st.insert(
             addr,
             Record {
@@ -660,17 +679,18 @@ impl<A: Allocator> Tracked<A> {
             },
         );
         if let Some(old) = displaced {
-            let msg = format!(
-                "Tracked: the inner allocator returned {addr:#x}, which is still live here ({}): it was freed through the inner allocator behind Tracked's back, or handed out twice",
-                describe_block(&old, addr)
-            );
-            drop(st);
-            self.misuse(msg);
+            let msg = displaced_message("allocate", addr, &old);
+            st.record_anomaly(msg);
         }
         Ok(block)
     }
 
     /// Shared body of `grow`, `grow_zeroed` and `shrink`.
+    ///
+    /// Every check that can fail (is the block live here, does `old` fit it) runs before the
+    /// inner allocator is called. After the call, the inner allocator may have moved the block
+    /// and freed the old one, so nothing may panic any more: the caller would keep its old,
+    /// freed pointer. A record collision found there becomes an anomaly for `finish`/`drop`.
     ///
     /// # Safety
     ///
@@ -697,6 +717,13 @@ impl<A: Allocator> Tracked<A> {
                 }
             }
         };
+        // Puts the record back if the inner allocator unwinds (it should not, but a nested
+        // `Tracked` refusing a free it cannot see does), so the block is not forgotten.
+        let mut restore = Restore {
+            state: &self.state,
+            addr,
+            record,
+        };
         // In each arm: the caller upholds `kind`'s contract, and the block was checked live
         // and fitting `old` (or is zero-sized and untracked).
         let result = match kind {
@@ -707,6 +734,8 @@ impl<A: Allocator> Tracked<A> {
             // SAFETY: see above.
             Resize::Shrink => unsafe { self.inner.shrink(ptr, old, new) },
         };
+        let record = restore.record.take();
+        drop(restore);
         let block = match result {
             Ok(block) => block,
             Err(e) => {
@@ -716,6 +745,7 @@ impl<A: Allocator> Tracked<A> {
                 return Err(e);
             }
         };
+        // From here on nothing panics: the block may have moved and the old one be freed.
         let new_addr = block.cast::<u8>().as_ptr().addr();
         let moved = new_addr != addr || new.size() == 0;
         let free_trace = match (&record, moved) {
@@ -730,10 +760,11 @@ impl<A: Allocator> Tracked<A> {
         let mut st = self.lock();
         match kind {
             Resize::Grow | Resize::GrowZeroed => {
-                st.stats.grows += 1;
-                st.stats.total_bytes += (new.size() - old.size()) as u64;
+                st.stats.grows = st.stats.grows.wrapping_add(1);
+                let added = new.size().saturating_sub(old.size()) as u64;
+                st.stats.total_bytes = st.stats.total_bytes.saturating_add(added);
             }
-            Resize::Shrink => st.stats.shrinks += 1,
+            Resize::Shrink => st.stats.shrinks = st.stats.shrinks.wrapping_add(1),
         }
         let (label, serial) = match &record {
             Some(r) => (r.label, r.serial),
@@ -760,16 +791,44 @@ impl<A: Allocator> Tracked<A> {
             },
         );
         if let Some(old_record) = displaced {
-            let msg = format!(
-                "Tracked: {} returned {new_addr:#x}, which is still live here ({}): it was freed through the inner allocator behind Tracked's back",
-                kind.name(),
-                describe_block(&old_record, new_addr)
-            );
-            drop(st);
-            self.misuse(msg);
+            let msg = displaced_message(kind.name(), new_addr, &old_record);
+            st.record_anomaly(msg);
         }
         Ok(block)
     }
+}
+
+/// Puts a taken record back into the state when dropped with one (an unwinding inner
+/// allocator); `resize` takes the record out before the guard drops on the normal path.
+struct Restore<'s> {
+    state: &'s Mutex<State>,
+    addr: usize,
+    record: Option<Record>,
+}
+
+impl Drop for Restore<'_> {
+    fn drop(&mut self) {
+        if let Some(record) = self.record.take() {
+            self.state
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .put_back(self.addr, record);
+        }
+    }
+}
+
+/// The anomaly message for an address the inner allocator returned while it was still live in
+/// the records.
+fn displaced_message(op: &str, addr: usize, old: &Record) -> String {
+    let what = if old.external {
+        "registered with track_external (that memory belonged to the inner allocator, or was freed and reused); the registration is replaced by the new block"
+    } else {
+        "allocated here (it was freed through the inner allocator behind Tracked's back, or the inner allocator handed it out twice)"
+    };
+    format!(
+        "Tracked: {op} returned {addr:#x}, which was still live here ({}): {what}",
+        describe_block(old, addr)
+    )
 }
 
 #[cfg(feature = "allocator-api2")]
@@ -838,7 +897,7 @@ unsafe impl<A: Allocator> Allocator for Tracked<A> {
             let mut st = self.lock();
             match st.take(addr, layout, false) {
                 Ok(record) => {
-                    st.stats.deallocations += 1;
+                    st.stats.deallocations = st.stats.deallocations.wrapping_add(1);
                     st.remember_free(addr, record, FreedBy::Deallocate, free_trace);
                 }
                 Err(misuse) => {

@@ -215,22 +215,62 @@ pub(crate) fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
 /// ```
 pub struct LeakReport {
     leaks: Vec<Leak>,
-    bytes: usize,
     stats: Stats,
     limit: usize,
     depth: usize,
+    /// Problems that could not panic where they were found (see [`LeakReport::anomalies`]),
+    /// boxed because they are rare and the report travels in `Result`s.
+    anomalies: Option<Box<Anomalies>>,
 }
+
+/// The anomalies of a report: the kept messages and how many more were dropped.
+struct Anomalies {
+    messages: Vec<String>,
+    dropped: usize,
+}
+
+const _: () = assert!(
+    size_of::<LeakReport>() <= 128,
+    "LeakReport travels in Results"
+);
 
 impl LeakReport {
     pub(crate) fn new(leaks: Vec<Leak>, stats: Stats, limit: usize, depth: usize) -> LeakReport {
-        let bytes = leaks.iter().map(|l| l.size).sum();
         LeakReport {
             leaks,
-            bytes,
             stats,
             limit,
             depth,
+            anomalies: None,
         }
+    }
+
+    /// Adds the anomalies a `Tracked` recorded.
+    pub(crate) fn with_anomalies(mut self, messages: Vec<String>, dropped: usize) -> Self {
+        self.anomalies = (!messages.is_empty() || dropped != 0)
+            .then(|| Box::new(Anomalies { messages, dropped }));
+        self
+    }
+
+    /// Problems found at a point where panicking would have been unsound, so they are
+    /// reported here instead: the inner allocator handed out (from `allocate`, `grow` or
+    /// `shrink`) an address that was still live in the records. That happens when a block
+    /// was freed through the inner allocator behind `Tracked`'s back, when the inner
+    /// allocator hands a block out twice, or when memory registered with
+    /// [`Tracked::track_external`](super::Tracked::track_external) was really the inner
+    /// allocator's (its registration is then replaced by the new block). A report with
+    /// anomalies and no leaks still makes [`Tracked::finish`](super::Tracked::finish) fail.
+    ///
+    /// At most 16 messages are kept; [`anomaly_count`](LeakReport::anomaly_count) counts all.
+    pub fn anomalies(&self) -> &[String] {
+        self.anomalies.as_ref().map_or(&[], |a| &a.messages)
+    }
+
+    /// How many anomalies were found (including any beyond the kept messages).
+    pub fn anomaly_count(&self) -> usize {
+        self.anomalies
+            .as_ref()
+            .map_or(0, |a| a.messages.len().saturating_add(a.dropped))
     }
 
     /// How many blocks leaked.
@@ -240,7 +280,10 @@ impl LeakReport {
 
     /// How many bytes leaked (sum of the requested sizes).
     pub fn leaked_bytes(&self) -> usize {
-        self.bytes
+        self.leaks
+            .iter()
+            .map(|l| l.size)
+            .fold(0, usize::wrapping_add)
     }
 
     /// Every leaked block, oldest allocation first (the `Display` text shows only the first
@@ -262,11 +305,11 @@ impl fmt::Display for LeakReport {
             f,
             "Tracked allocator leaked {n} {} ({} {})",
             plural(n, "block", "blocks"),
-            self.bytes,
-            plural(self.bytes, "byte", "bytes"),
+            self.leaked_bytes(),
+            plural(self.leaked_bytes(), "byte", "bytes"),
         )?;
         if n == 0 {
-            return Ok(());
+            return self.write_anomalies(f);
         }
         f.write_str(":\n")?;
         for (i, leak) in self.leaks.iter().take(self.limit).enumerate() {
@@ -282,13 +325,44 @@ impl fmt::Display for LeakReport {
         }
         if n > self.limit {
             let rest = n - self.limit;
-            let rest_bytes: usize = self.leaks[self.limit..].iter().map(|l| l.size).sum();
+            let rest_bytes = self.leaks[self.limit..]
+                .iter()
+                .map(|l| l.size)
+                .fold(0, usize::wrapping_add);
             writeln!(
                 f,
                 "  ... and {rest} more {} ({rest_bytes} {}) not shown",
                 plural(rest, "leak", "leaks"),
                 plural(rest_bytes, "byte", "bytes"),
             )?;
+        }
+        self.write_anomalies(f)
+    }
+}
+
+impl LeakReport {
+    /// Appends the anomalies, if any, after the leaks.
+    fn write_anomalies(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.anomaly_count();
+        if count == 0 {
+            return Ok(());
+        }
+        if self.leaks.is_empty() {
+            f.write_str("\n")?;
+        }
+        writeln!(
+            f,
+            "and found {count} {} where panicking was not possible (the inner allocator had already handed the block out):",
+            plural(count, "problem", "problems"),
+        )?;
+        let Some(anomalies) = &self.anomalies else {
+            return Ok(());
+        };
+        for message in &anomalies.messages {
+            writeln!(f, "  - {message}")?;
+        }
+        if anomalies.dropped != 0 {
+            writeln!(f, "  ... and {} more not shown", anomalies.dropped)?;
         }
         Ok(())
     }

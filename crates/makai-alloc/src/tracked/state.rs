@@ -106,7 +106,15 @@ pub(crate) struct State {
     next_serial: u64,
     next_free_seq: u64,
     pub(crate) stats: Stats,
+    /// Problems found where a panic would have been unsound (after the inner allocator had
+    /// already handed out or moved a block), reported by `finish` and `drop` instead.
+    anomalies: Vec<String>,
+    /// Anomalies beyond [`MAX_ANOMALIES`], counted but not kept.
+    anomalies_dropped: usize,
 }
+
+/// Anomaly messages kept per `Tracked`; further ones are only counted.
+const MAX_ANOMALIES: usize = 16;
 
 impl State {
     pub(crate) const fn new(free_history: usize) -> State {
@@ -118,12 +126,33 @@ impl State {
             next_serial: 0,
             next_free_seq: 0,
             stats: Stats::new(),
+            anomalies: Vec::new(),
+            anomalies_dropped: 0,
         }
     }
 
     pub(crate) fn set_free_history(&mut self, n: usize) {
         self.free_history = n;
         self.trim_ring();
+    }
+
+    /// Remembers a problem to report at `finish`/`drop` (never panics).
+    pub(crate) fn record_anomaly(&mut self, message: String) {
+        if self.anomalies.len() < MAX_ANOMALIES {
+            self.anomalies.push(message);
+        } else {
+            self.anomalies_dropped = self.anomalies_dropped.saturating_add(1);
+        }
+    }
+
+    /// Takes the recorded anomalies out: the kept messages and how many more were dropped.
+    pub(crate) fn take_anomalies(&mut self) -> (Vec<String>, usize) {
+        let dropped = std::mem::take(&mut self.anomalies_dropped);
+        (std::mem::take(&mut self.anomalies), dropped)
+    }
+
+    pub(crate) fn has_anomalies(&self) -> bool {
+        !self.anomalies.is_empty() || self.anomalies_dropped != 0
     }
 
     pub(crate) fn next_serial(&mut self) -> u64 {
@@ -148,15 +177,20 @@ impl State {
     /// was somehow live already (the inner allocator handed it out twice).
     pub(crate) fn insert(&mut self, addr: usize, record: Record) -> Option<Record> {
         // The address is live again: an old free of it is no longer "recent history".
+        //
+        // The counters use wrapping arithmetic: this runs after the inner allocator handed the
+        // block out, where a panic (an overflow check) would lose it, and `track_external` can
+        // register sizes that real blocks never have. They stay exact whenever the true value
+        // fits in a `usize`.
         self.freed.remove(&addr);
-        self.stats.live_blocks += 1;
-        self.stats.live_bytes += record.size;
+        self.stats.live_blocks = self.stats.live_blocks.wrapping_add(1);
+        self.stats.live_bytes = self.stats.live_bytes.wrapping_add(record.size);
         self.stats.peak_blocks = self.stats.peak_blocks.max(self.stats.live_blocks);
         self.stats.peak_bytes = self.stats.peak_bytes.max(self.stats.live_bytes);
         let old = self.live.insert(addr, record);
         if let Some(old) = &old {
-            self.stats.live_blocks -= 1;
-            self.stats.live_bytes -= old.size;
+            self.stats.live_blocks = self.stats.live_blocks.wrapping_sub(1);
+            self.stats.live_bytes = self.stats.live_bytes.wrapping_sub(old.size);
         }
         old
     }
@@ -188,15 +222,15 @@ impl State {
             return Err(Misuse::LayoutMismatch);
         }
         let record = self.live.remove(&addr).expect("checked just above");
-        self.stats.live_blocks -= 1;
-        self.stats.live_bytes -= record.size;
+        self.stats.live_blocks = self.stats.live_blocks.wrapping_sub(1);
+        self.stats.live_bytes = self.stats.live_bytes.wrapping_sub(record.size);
         Ok(record)
     }
 
     /// Puts back a record taken for a resize that the inner allocator refused.
     pub(crate) fn put_back(&mut self, addr: usize, record: Record) {
-        self.stats.live_blocks += 1;
-        self.stats.live_bytes += record.size;
+        self.stats.live_blocks = self.stats.live_blocks.wrapping_add(1);
+        self.stats.live_bytes = self.stats.live_bytes.wrapping_add(record.size);
         self.live.insert(addr, record);
     }
 

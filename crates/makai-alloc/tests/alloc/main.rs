@@ -10,3 +10,4 @@ mod model;
 mod nullable;
 mod stress;
 mod tracked;
+mod tracked_ordering;
