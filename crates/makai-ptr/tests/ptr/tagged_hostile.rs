@@ -15,6 +15,10 @@ use std::rc::Rc;
 use makai_ptr::{RefCount, RefCounted, RefPtr, ref_counted, tagged_union};
 
 /// A payload type named like the macro's former generic parameter.
+#[expect(
+    clippy::box_collection,
+    reason = "payloads are thin pointers: a boxed String is the point"
+)]
 mod named_t {
     use makai_ptr::tagged_union;
 
@@ -183,6 +187,11 @@ mod trait_named_t {
 
 /// Payload types that carry their own lifetimes (a shadowed `'a` used to be an error) and
 /// generic arguments.
+#[expect(
+    clippy::box_collection,
+    clippy::type_complexity,
+    reason = "payloads are thin pointers to deliberately nested generic types"
+)]
 mod generic_payloads {
     use super::*;
 
