@@ -113,6 +113,40 @@ impl Arena {
     /// `T` must not need `Drop` (checked at compile time): its destructor would never run. Use
     /// [`alloc_boxed`](Arena::alloc_boxed) for such values.
     ///
+    /// # The rule: exactly the types without drop glue
+    ///
+    /// `alloc` accepts a `T` exactly when [`std::mem::needs_drop::<T>()`](std::mem::needs_drop)
+    /// is `false`, so the arena never skips a destructor the language would have run. Two
+    /// accepted cases look surprising but follow from that rule:
+    ///
+    /// - [`ManuallyDrop<T>`](std::mem::ManuallyDrop) is accepted for any `T`: it is the
+    ///   language's explicit, visible opt-out of dropping (like [`std::mem::forget`], which is
+    ///   safe). Whoever writes `arena.alloc(ManuallyDrop::new(v))` chose to run `v`'s
+    ///   destructor themselves (`ManuallyDrop::drop` / `ManuallyDrop::take`) or to leak it;
+    ///   the arena does not second-guess that.
+    /// - Zero-length arrays such as `[Vec<u8>; 0]` are accepted: they contain no value, so
+    ///   there is nothing to drop.
+    ///
+    /// ```
+    /// use std::mem::ManuallyDrop;
+    /// let arena = makai_alloc::Arena::new();
+    /// let names = arena.alloc(ManuallyDrop::new(vec![String::from("kept")]));
+    /// names.push("by hand".into());
+    /// // The opt-out means the caller drops it; here it is taken back out and dropped.
+    /// // SAFETY: `names` is not used again after `take`.
+    /// let names = unsafe { ManuallyDrop::take(names) };
+    /// assert_eq!(names.len(), 2);
+    /// let none: &mut [Vec<u8>; 0] = arena.alloc([]);
+    /// assert!(none.is_empty());
+    /// ```
+    ///
+    /// A non-empty array of values with destructors is refused like the values themselves:
+    ///
+    /// ```compile_fail
+    /// let arena = makai_alloc::Arena::new();
+    /// arena.alloc([String::from("dropped by nobody")]);
+    /// ```
+    ///
     /// Calls [`makai_error::out_of_memory`] when the arena cannot grow; see
     /// [`try_alloc`](Arena::try_alloc).
     ///
