@@ -2,6 +2,7 @@
 
 mod builder;
 mod common;
+pub mod encode;
 mod last_byte;
 mod repr;
 #[cfg(feature = "serde")]

@@ -793,3 +793,4 @@ fn unfilled_buffers_are_caught() {
         assert_eq!(&*r.unwrap(), "ab\0\0");
     }
 }
+mod encode;
