@@ -4,6 +4,7 @@ mod builder;
 mod common;
 pub mod encode;
 mod last_byte;
+mod path_buffer;
 mod repr;
 #[cfg(feature = "serde")]
 mod serde_impl;
@@ -12,8 +13,11 @@ mod smol;
 #[cfg(feature = "smol_str")]
 mod smol_str_impl;
 mod sync;
+mod zstr;
 
 pub use builder::{Filler, StringBuilder};
 pub use makai_error::AllocError;
+pub use path_buffer::{PATH_MAX, PathBuffer, PathBufferError, PooledPathBuffer, path_buffer};
 pub use shared::Str;
 pub use smol::SmolStr;
+pub use zstr::{ZStr, ZStrError};

@@ -794,3 +794,4 @@ fn unfilled_buffers_are_caught() {
     }
 }
 mod encode;
+mod zstr;
