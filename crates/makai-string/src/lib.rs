@@ -2,6 +2,8 @@
 
 mod builder;
 mod common;
+mod enc_str;
+mod enc_tag;
 pub mod encode;
 mod last_byte;
 mod path_buffer;
@@ -16,6 +18,7 @@ mod sync;
 mod zstr;
 
 pub use builder::{Filler, StringBuilder};
+pub use enc_str::{EncStr, Encoding};
 pub use makai_error::AllocError;
 pub use path_buffer::{PATH_MAX, PathBuffer, PathBufferError, PooledPathBuffer, path_buffer};
 pub use shared::Str;

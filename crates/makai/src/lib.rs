@@ -41,6 +41,9 @@ pub use makai_ptr::{
 #[cfg(feature = "string")]
 pub use makai_string::{SmolStr, Str, StringBuilder};
 
+#[cfg(feature = "string")]
+pub use makai_string::{PathBuffer, ZStr, encode, path_buffer, zstr};
+
 #[cfg(feature = "collections")]
 pub use makai_collections::{BitSet, DynBitSet, HiveArray, HiveBox, HiveFallback, LinearFifo};
 

@@ -793,5 +793,6 @@ fn unfilled_buffers_are_caught() {
         assert_eq!(&*r.unwrap(), "ab\0\0");
     }
 }
+mod enc_str;
 mod encode;
 mod zstr;

@@ -65,6 +65,8 @@ fn zstr_views_agree_with_cstr() {
 }
 
 proptest! {
+    #![proptest_config(super::encode::config())]
+
     #[test]
     fn zstr_matches_cstr_on_any_bytes(bytes in prop::collection::vec(prop_oneof![Just(0u8), any::<u8>()], 0..20)) {
         let ours = ZStr::from_bytes_with_nul(&bytes);
@@ -181,6 +183,7 @@ fn pool_reuses_buffers_per_thread_and_hands_them_out_empty() {
 
 #[cfg(unix)]
 #[test]
+#[cfg_attr(miri, ignore = "Miri isolates the file system")]
 fn path_buffer_opens_files() {
     let mut p = path_buffer();
     p.push(env!("CARGO_MANIFEST_DIR"))

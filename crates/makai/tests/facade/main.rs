@@ -142,3 +142,15 @@ fn string_reexports() {
     assert_eq!(shared, makai::Str::from("facade string re-exports"));
     assert_eq!(makai::StringBuilder::new().len(), 0);
 }
+
+#[cfg(feature = "string")]
+#[test]
+fn string_encoding_reexports() {
+    use makai::{PathBuffer, ZStr, encode, path_buffer, zstr};
+    let z: &ZStr = zstr!("/tmp");
+    let mut p: makai::string::PooledPathBuffer = path_buffer();
+    p.push(z.as_bytes()).unwrap().push("x").unwrap();
+    assert_eq!(p.as_bytes(), b"/tmp/x");
+    assert_eq!(PathBuffer::capacity(), makai::string::PATH_MAX - 1);
+    assert_eq!(encode::latin1_to_string(b"\xE9"), "é");
+}
