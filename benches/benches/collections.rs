@@ -77,7 +77,7 @@ fn hive_churn(c: &mut Criterion) {
     g.throughput(Throughput::Elements(OPS as u64));
 
     g.bench_function("makai_HiveArray", |b| {
-        let hive = HiveArray::<Payload, 4>::new_boxed();
+        let hive = HiveArray::<Payload, 256>::new_boxed();
         let mut live: Vec<HiveBox<'_, Payload>> = Vec::with_capacity(256);
         b.iter(|| {
             for (i, op) in ops.iter().enumerate() {
@@ -156,7 +156,7 @@ fn hive_access(c: &mut Criterion) {
     let mut g = c.benchmark_group("hive_access");
     g.throughput(Throughput::Elements(READS as u64));
 
-    let hive = HiveArray::<Payload, 4>::new_boxed();
+    let hive = HiveArray::<Payload, 256>::new_boxed();
     let boxes: Vec<_> = (0..LIVE)
         .map(|i| hive.alloc(payload(i)).expect("fits"))
         .collect();
@@ -214,7 +214,7 @@ fn free_positions(free: usize) -> Vec<bool> {
 }
 
 /// A hive with exactly the slots of `is_free` free, and the boxes that fill the others.
-fn occupied_hive<'h>(hive: &'h HiveArray<u8, 32>, is_free: &[bool]) -> Vec<HiveBox<'h, u8>> {
+fn occupied_hive<'h>(hive: &'h HiveArray<u8, 2048>, is_free: &[bool]) -> Vec<HiveBox<'h, u8>> {
     let all: Vec<_> = (0..SLOTS).map(|_| hive.alloc(0).expect("fits")).collect();
     all.into_iter()
         .enumerate()
@@ -242,7 +242,7 @@ fn free_slot_search(c: &mut Criterion) {
     g.throughput(Throughput::Elements(BATCH));
     for (label, free) in OCCUPANCY {
         let is_free = free_positions(free);
-        let hive = HiveArray::<u8, 32>::new_boxed();
+        let hive = HiveArray::<u8, 2048>::new_boxed();
         let kept = occupied_hive(&hive, &is_free);
         g.bench_function(BenchmarkId::new("makai_HiveArray_2level", label), |b| {
             b.iter(|| {
@@ -299,7 +299,7 @@ fn free_slot_claim(c: &mut Criterion) {
     let mut g = c.benchmark_group("free_slot_claim");
     for (label, free) in OCCUPANCY {
         let is_free = free_positions(free);
-        let hive = HiveArray::<u8, 32>::new_boxed();
+        let hive = HiveArray::<u8, 2048>::new_boxed();
         let kept = occupied_hive(&hive, &is_free);
         g.bench_function(BenchmarkId::new("makai_HiveArray_alloc_drop", label), |b| {
             b.iter(|| drop(black_box(hive.alloc(1).expect("has a free slot"))));

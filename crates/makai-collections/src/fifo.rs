@@ -55,6 +55,71 @@ pub unsafe trait Storage<T> {
     ) -> Result<(), AllocError>;
 }
 
+/// A fixed-storage fifo ([`Static`], [`Slice`]) without room for what was written; nothing
+/// was written. (A [`Dynamic`] fifo grows instead; allocation failure is [`AllocError`], from
+/// the `try_` methods.)
+///
+/// ```
+/// use makai_collections::{LinearFifo, Static, fifo::Full};
+/// let mut f = LinearFifo::<u8, Static<2>>::new();
+/// assert_eq!(f.write(b"abc"), Err(Full));
+/// assert_eq!(Full.to_string(), "LinearFifo is full");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Full;
+
+impl fmt::Display for Full {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LinearFifo is full")
+    }
+}
+
+impl std::error::Error for Full {}
+
+impl From<Full> for io::Error {
+    fn from(Full: Full) -> Self {
+        io::Error::new(io::ErrorKind::WriteZero, Full)
+    }
+}
+
+/// Storage with an empty buffer that needs no argument ([`Static`], `Dynamic<Global>`): the
+/// storages of [`LinearFifo::new`].
+pub trait EmptyStorage<T>: Storage<T> {
+    /// An empty buffer.
+    const EMPTY: Self::Buf;
+}
+
+impl<T, const N: usize> EmptyStorage<T> for Static<N> {
+    const EMPTY: [MaybeUninit<T>; N] = [const { MaybeUninit::uninit() }; N];
+}
+
+impl<T> EmptyStorage<T> for Dynamic<Global> {
+    const EMPTY: DynamicBuf<T, Global> = DynamicBuf(RawBuf::new_in(Global));
+}
+
+/// The `new` constructor of a [`Slice`] fifo, as a trait: one inherent `LinearFifo::new()`
+/// serves [`Static`] and [`Dynamic`] (so `let q: LinearFifo<T, Dynamic> = LinearFifo::new();`
+/// infers its storage), and a second inherent `new` with another signature would make that
+/// call ambiguous. [`LinearFifo::from_slice`] needs no import.
+///
+/// ```
+/// use std::mem::MaybeUninit;
+/// use makai_collections::{LinearFifo, Slice, fifo::SliceFifo};
+/// let mut mem = [MaybeUninit::<u32>::uninit(); 3];
+/// let f = LinearFifo::<u32, Slice<'_>>::new(&mut mem);
+/// assert_eq!(f.capacity(), 3);
+/// ```
+pub trait SliceFifo<'a, T> {
+    /// An empty fifo over the caller's buffer; its capacity is `buf.len()`.
+    fn new(buf: &'a mut [MaybeUninit<T>]) -> Self;
+}
+
+impl<'a, T: 'a> SliceFifo<'a, T> for LinearFifo<T, Slice<'a>> {
+    fn new(buf: &'a mut [MaybeUninit<T>]) -> Self {
+        Self::from_slice(buf)
+    }
+}
+
 /// Inline storage of `N` slots: `LinearFifo<T, Static<N>>` holds a `[MaybeUninit<T>; N]`.
 ///
 /// ```
@@ -73,7 +138,7 @@ pub struct Static<const N: usize>(());
 /// use std::mem::MaybeUninit;
 /// use makai_collections::{LinearFifo, Slice};
 /// let mut mem = [MaybeUninit::<u32>::uninit(); 3];
-/// let mut f = LinearFifo::<u32, Slice<'_>>::new(&mut mem);
+/// let mut f = LinearFifo::<u32, Slice<'_>>::from_slice(&mut mem);
 /// f.write(&[1, 2, 3]).unwrap();
 /// assert_eq!(f.read_item(), Some(1));
 /// ```
@@ -212,10 +277,11 @@ fn relocate<T, A: Allocator>(
 /// ([`writable_slices`](LinearFifo::writable_slices) + [`commit`](LinearFifo::commit)), e.g.
 /// for `read(2)`. `LinearFifo<u8, _>` is an `io::Read`, `io::BufRead` and `io::Write`.
 ///
-/// Fixed storage ([`Static`], [`Slice`]) cannot grow: a write that does not fit returns
-/// `Err(AllocError)` ("could not make room") and writes nothing. [`Dynamic`] grows; its plain
-/// methods abort through [`makai_error::out_of_memory`] if the allocator fails, and the `try_`
-/// twins return `Err(AllocError)` instead.
+/// Fixed storage ([`Static`], [`Slice`]) cannot grow: a write that does not fit writes nothing
+/// and returns `Err`: the item itself from [`write_item`](LinearFifo::write_item) and
+/// [`unget_item`](LinearFifo::unget_item), [`Full`] from the slice and iterator writes.
+/// [`Dynamic`] grows; its plain methods abort through [`makai_error::out_of_memory`] if the
+/// allocator fails, and its `try_` twins return `Err(AllocError)` instead.
 ///
 /// ```
 /// use makai_collections::{Dynamic, LinearFifo};
@@ -237,17 +303,21 @@ pub struct LinearFifo<T, S: Storage<T>> {
     _owns: PhantomData<T>,
 }
 
-impl<T, const N: usize> LinearFifo<T, Static<N>> {
-    /// An empty fifo with `N` inline slots.
+impl<T, S: EmptyStorage<T>> LinearFifo<T, S> {
+    /// An empty fifo: `N` inline slots for [`Static<N>`], no allocation yet for [`Dynamic`].
+    /// The storage can come from the type annotation alone.
     ///
     /// ```
-    /// let f = makai_collections::LinearFifo::<u64, makai_collections::Static<8>>::new();
+    /// use makai_collections::{Dynamic, LinearFifo, Static};
+    /// let f = LinearFifo::<u64, Static<8>>::new();
     /// assert_eq!((f.len(), f.capacity()), (0, 8));
+    /// let q: LinearFifo<String, Dynamic> = LinearFifo::new();
+    /// assert_eq!(q.capacity(), 0);
     /// ```
     #[must_use]
     pub const fn new() -> Self {
         Self {
-            buf: [const { MaybeUninit::uninit() }; N],
+            buf: S::EMPTY,
             head: 0,
             len: 0,
             _owns: PhantomData,
@@ -255,48 +325,30 @@ impl<T, const N: usize> LinearFifo<T, Static<N>> {
     }
 }
 
-impl<T, const N: usize> Default for LinearFifo<T, Static<N>> {
+impl<T, S: EmptyStorage<T>> Default for LinearFifo<T, S> {
     fn default() -> Self {
         Self::new()
     }
 }
 
 impl<'a, T: 'a> LinearFifo<T, Slice<'a>> {
-    /// An empty fifo over the caller's buffer; its capacity is `buf.len()` (any length).
+    /// An empty fifo over the caller's buffer; its capacity is `buf.len()` (any length). Also
+    /// spelled `LinearFifo::<T, Slice>::new(buf)` with [`SliceFifo`] in scope.
     ///
     /// ```
     /// use std::mem::MaybeUninit;
     /// let mut mem = [const { MaybeUninit::<String>::uninit() }; 5];
-    /// let f = makai_collections::LinearFifo::<String, makai_collections::Slice<'_>>::new(&mut mem);
+    /// let f = makai_collections::LinearFifo::from_slice(&mut mem);
     /// assert_eq!(f.capacity(), 5);
     /// ```
     #[must_use]
-    pub fn new(buf: &'a mut [MaybeUninit<T>]) -> Self {
+    pub fn from_slice(buf: &'a mut [MaybeUninit<T>]) -> Self {
         Self {
             buf,
             head: 0,
             len: 0,
             _owns: PhantomData,
         }
-    }
-}
-
-impl<T> LinearFifo<T, Dynamic<Global>> {
-    /// An empty heap fifo; allocates nothing until the first write.
-    ///
-    /// ```
-    /// let f = makai_collections::LinearFifo::<u8, makai_collections::Dynamic>::new();
-    /// assert_eq!(f.capacity(), 0);
-    /// ```
-    #[must_use]
-    pub const fn new() -> Self {
-        Self::new_in(Global)
-    }
-}
-
-impl<T> Default for LinearFifo<T, Dynamic<Global>> {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -320,7 +372,9 @@ impl<T, A: Allocator> LinearFifo<T, Dynamic<A>> {
 
     /// Reduces the capacity to the smallest power of two that holds `max(size, len())` values
     /// (0 when both are 0), moving the values to the front. Keeps the old buffer if the
-    /// allocator fails.
+    /// allocator fails, and when no power of two that large exists (`size > 2^63`, say
+    /// `usize::MAX`): such a capacity is never smaller than the current one, so that is no
+    /// shrink at all.
     ///
     /// ```
     /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Dynamic>::new();
@@ -334,11 +388,109 @@ impl<T, A: Allocator> LinearFifo<T, Dynamic<A>> {
         let cap = if want == 0 {
             0
         } else {
-            want.next_power_of_two()
+            match want.checked_next_power_of_two() {
+                Some(cap) => cap,
+                None => return,
+            }
         };
         if cap < self.capacity() && relocate(&mut self.buf.0, self.head, self.len, cap).is_ok() {
             self.head = 0;
         }
+    }
+
+    /// Like [`ensure_unused_capacity`](LinearFifo::ensure_unused_capacity), reporting a failing
+    /// allocator (or an impossible size) as an error instead of aborting.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] when the room cannot be made.
+    ///
+    /// ```
+    /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Dynamic>::new();
+    /// assert!(f.try_ensure_unused_capacity(usize::MAX).is_err());
+    /// assert!(f.try_ensure_unused_capacity(10).is_ok());
+    /// ```
+    pub fn try_ensure_unused_capacity(&mut self, n: usize) -> Result<(), AllocError> {
+        self.reserve_fallible(n)
+    }
+
+    /// Like [`write_item`](LinearFifo::write_item), reporting allocator failure as an error.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] when the room cannot be made; `item` is dropped.
+    ///
+    /// ```
+    /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Dynamic>::new();
+    /// f.try_write_item(1).unwrap();
+    /// ```
+    #[inline]
+    pub fn try_write_item(&mut self, item: T) -> Result<(), AllocError> {
+        self.reserve_fallible(1)?;
+        self.push_within_capacity(item);
+        Ok(())
+    }
+
+    /// Like [`write`](LinearFifo::write), reporting allocator failure as an error.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] when the room cannot be made; nothing is written.
+    ///
+    /// ```
+    /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Dynamic>::new();
+    /// f.try_write(b"abc").unwrap();
+    /// ```
+    pub fn try_write(&mut self, src: &[T]) -> Result<(), AllocError>
+    where
+        T: Clone,
+    {
+        self.reserve_fallible(src.len())?;
+        self.write_assume_capacity(src);
+        Ok(())
+    }
+
+    /// Like [`extend_exact`](LinearFifo::extend_exact), reporting allocator failure as an
+    /// error.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] when the room cannot be made; as in `extend_exact`.
+    ///
+    /// ```
+    /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Dynamic>::new();
+    /// f.try_extend_exact(0..10u8).unwrap();
+    /// assert_eq!(f.len(), 10);
+    /// ```
+    pub fn try_extend_exact<I>(&mut self, iter: I) -> Result<(), AllocError>
+    where
+        I: IntoIterator<Item = T>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let iter = iter.into_iter();
+        self.reserve_fallible(iter.len())?;
+        self.fill_from(iter, Self::try_write_item)
+    }
+
+    /// Like [`unget`](LinearFifo::unget), reporting allocator failure as an error.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] when the room cannot be made; nothing is written.
+    ///
+    /// ```
+    /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Dynamic>::new();
+    /// f.try_unget(b"x").unwrap();
+    /// ```
+    pub fn try_unget(&mut self, src: &[T]) -> Result<(), AllocError>
+    where
+        T: Clone,
+    {
+        self.reserve_fallible(src.len())?;
+        for item in src.iter().rev() {
+            self.push_front_within_capacity(item.clone());
+        }
+        Ok(())
     }
 }
 
@@ -634,8 +786,9 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     ///
     /// # Errors
     ///
-    /// [`AllocError`] when fixed storage lacks room. [`Dynamic`] never returns an error: if the
-    /// allocator fails it aborts through [`makai_error::out_of_memory`].
+    /// [`Full`] when fixed storage lacks room. [`Dynamic`] never returns an error: if the
+    /// allocator fails it aborts through [`makai_error::out_of_memory`] (the `try_` form
+    /// reports it instead).
     ///
     /// # Panics
     ///
@@ -646,12 +799,18 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     /// f.ensure_unused_capacity(100).unwrap();
     /// assert_eq!(f.capacity(), 128);
     /// ```
-    pub fn ensure_unused_capacity(&mut self, n: usize) -> Result<(), AllocError> {
+    #[inline]
+    pub fn ensure_unused_capacity(&mut self, n: usize) -> Result<(), Full> {
         if n <= self.writable_len() {
             return Ok(());
         }
+        self.make_room(n)
+    }
+
+    #[cold]
+    fn make_room(&mut self, n: usize) -> Result<(), Full> {
         if !S::GROWABLE {
-            return Err(AllocError);
+            return Err(Full);
         }
         let total = self
             .len
@@ -663,19 +822,9 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
         }
     }
 
-    /// Like [`ensure_unused_capacity`](LinearFifo::ensure_unused_capacity), reporting a failing
-    /// allocator (or an impossible size) as an error.
-    ///
-    /// # Errors
-    ///
-    /// [`AllocError`] when the room cannot be made.
-    ///
-    /// ```
-    /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Dynamic>::new();
-    /// assert!(f.try_ensure_unused_capacity(usize::MAX).is_err());
-    /// assert!(f.try_ensure_unused_capacity(10).is_ok());
-    /// ```
-    pub fn try_ensure_unused_capacity(&mut self, n: usize) -> Result<(), AllocError> {
+    /// Makes room for `n` more values, reporting a failing allocator (or an impossible size,
+    /// or fixed storage without room) as [`AllocError`].
+    fn reserve_fallible(&mut self, n: usize) -> Result<(), AllocError> {
         if n <= self.writable_len() {
             return Ok(());
         }
@@ -694,34 +843,20 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     ///
     /// # Errors
     ///
-    /// [`AllocError`] when fixed storage is full; `item` is dropped. (`Dynamic` aborts on
-    /// allocation failure; see [`try_write_item`](LinearFifo::try_write_item).)
+    /// Gives `item` back when fixed storage is full (it is never dropped). A [`Dynamic`] fifo
+    /// grows instead and never returns `Err`; it aborts if the allocator fails (see
+    /// [`try_write_item`](LinearFifo::try_write_item)).
     ///
     /// ```
-    /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Static<1>>::new();
-    /// assert!(f.write_item(1).is_ok());
-    /// assert!(f.write_item(2).is_err());
-    /// ```
-    #[inline]
-    pub fn write_item(&mut self, item: T) -> Result<(), AllocError> {
-        self.ensure_unused_capacity(1)?;
-        self.push_within_capacity(item);
-        Ok(())
-    }
-
-    /// Like [`write_item`](LinearFifo::write_item), reporting allocator failure as an error.
-    ///
-    /// # Errors
-    ///
-    /// [`AllocError`] when the room cannot be made; `item` is dropped.
-    ///
-    /// ```
-    /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Dynamic>::new();
-    /// f.try_write_item(1).unwrap();
+    /// let mut f = makai_collections::LinearFifo::<String, makai_collections::Static<1>>::new();
+    /// assert!(f.write_item("a".into()).is_ok());
+    /// assert_eq!(f.write_item("b".into()), Err("b".to_owned()));
     /// ```
     #[inline]
-    pub fn try_write_item(&mut self, item: T) -> Result<(), AllocError> {
-        self.try_ensure_unused_capacity(1)?;
+    pub fn write_item(&mut self, item: T) -> Result<(), T> {
+        if self.ensure_unused_capacity(1).is_err() {
+            return Err(item);
+        }
         self.push_within_capacity(item);
         Ok(())
     }
@@ -739,7 +874,7 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     ///
     /// # Errors
     ///
-    /// [`AllocError`] when fixed storage lacks room for all of `src`; nothing is written.
+    /// [`Full`] when fixed storage lacks room for all of `src`; nothing is written.
     ///
     /// ```
     /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Static<4>>::new();
@@ -747,30 +882,11 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     /// assert!(f.write(b"de").is_err());
     /// assert_eq!(f.len(), 3);
     /// ```
-    pub fn write(&mut self, src: &[T]) -> Result<(), AllocError>
+    pub fn write(&mut self, src: &[T]) -> Result<(), Full>
     where
         T: Clone,
     {
         self.ensure_unused_capacity(src.len())?;
-        self.write_assume_capacity(src);
-        Ok(())
-    }
-
-    /// Like [`write`](LinearFifo::write), reporting allocator failure as an error.
-    ///
-    /// # Errors
-    ///
-    /// [`AllocError`] when the room cannot be made; nothing is written.
-    ///
-    /// ```
-    /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Dynamic>::new();
-    /// f.try_write(b"abc").unwrap();
-    /// ```
-    pub fn try_write(&mut self, src: &[T]) -> Result<(), AllocError>
-    where
-        T: Clone,
-    {
-        self.try_ensure_unused_capacity(src.len())?;
         self.write_assume_capacity(src);
         Ok(())
     }
@@ -880,10 +996,10 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     ///
     /// # Errors
     ///
-    /// [`AllocError`] when fixed storage lacks room for `iter.len()` items; then nothing is
-    /// taken from the iterator (pass `iter.by_ref()` to keep the items). If the iterator
-    /// yields more than its `len()` and fixed storage fills up, the first item that does not
-    /// fit is dropped and the error returned.
+    /// [`Full`] when fixed storage lacks room for `iter.len()` items; then nothing is taken
+    /// from the iterator (pass `iter.by_ref()` to keep the items). If the iterator yields more
+    /// than its `len()` and fixed storage fills up, the first item that does not fit is
+    /// dropped and the error returned.
     ///
     /// ```
     /// use makai_collections::{LinearFifo, Static};
@@ -896,43 +1012,22 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     /// assert!(f.extend_exact(rest.by_ref()).is_err());
     /// assert_eq!(rest.len(), 1); // not lost
     /// ```
-    pub fn extend_exact<I>(&mut self, iter: I) -> Result<(), AllocError>
+    pub fn extend_exact<I>(&mut self, iter: I) -> Result<(), Full>
     where
         I: IntoIterator<Item = T>,
         I::IntoIter: ExactSizeIterator,
     {
         let iter = iter.into_iter();
         self.ensure_unused_capacity(iter.len())?;
-        self.fill_from(iter, false)
+        self.fill_from(iter, |f, item| f.write_item(item).map_err(|_| Full))
     }
 
-    /// Like [`extend_exact`](LinearFifo::extend_exact), reporting allocator failure as an
-    /// error.
-    ///
-    /// # Errors
-    ///
-    /// [`AllocError`] when the room cannot be made; as in `extend_exact`.
-    ///
-    /// ```
-    /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Dynamic>::new();
-    /// f.try_extend_exact(0..10u8).unwrap();
-    /// assert_eq!(f.len(), 10);
-    /// ```
-    pub fn try_extend_exact<I>(&mut self, iter: I) -> Result<(), AllocError>
-    where
-        I: IntoIterator<Item = T>,
-        I::IntoIter: ExactSizeIterator,
-    {
-        let iter = iter.into_iter();
-        self.try_ensure_unused_capacity(iter.len())?;
-        self.fill_from(iter, true)
-    }
-
-    fn fill_from(
+    /// Writes the items of `iter` into the free space, then any extra ones with `push`.
+    fn fill_from<E>(
         &mut self,
         mut iter: impl Iterator<Item = T>,
-        fallible: bool,
-    ) -> Result<(), AllocError> {
+        push: impl Fn(&mut Self, T) -> Result<(), E>,
+    ) -> Result<(), E> {
         let (a, b) = self.writable_ranges();
         for range in [a, b] {
             for i in range {
@@ -945,11 +1040,7 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
         }
         // The iterator reported fewer items than it has.
         for item in iter {
-            if fallible {
-                self.try_write_item(item)?;
-            } else {
-                self.write_item(item)?;
-            }
+            push(self, item)?;
         }
         Ok(())
     }
@@ -958,7 +1049,7 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     ///
     /// # Errors
     ///
-    /// [`AllocError`] when fixed storage lacks room for all of `src`; nothing is written.
+    /// [`Full`] when fixed storage lacks room for all of `src`; nothing is written.
     ///
     /// ```
     /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Static<8>>::new();
@@ -968,7 +1059,7 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     /// f.read(&mut out);
     /// assert_eq!(&out, b"abcd");
     /// ```
-    pub fn unget(&mut self, src: &[T]) -> Result<(), AllocError>
+    pub fn unget(&mut self, src: &[T]) -> Result<(), Full>
     where
         T: Clone,
     {
@@ -979,41 +1070,23 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
         Ok(())
     }
 
-    /// Like [`unget`](LinearFifo::unget), reporting allocator failure as an error.
-    ///
-    /// # Errors
-    ///
-    /// [`AllocError`] when the room cannot be made; nothing is written.
-    ///
-    /// ```
-    /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Dynamic>::new();
-    /// f.try_unget(b"x").unwrap();
-    /// ```
-    pub fn try_unget(&mut self, src: &[T]) -> Result<(), AllocError>
-    where
-        T: Clone,
-    {
-        self.try_ensure_unused_capacity(src.len())?;
-        for item in src.iter().rev() {
-            self.push_front_within_capacity(item.clone());
-        }
-        Ok(())
-    }
-
     /// Puts `item` back in front, so it is read next.
     ///
     /// # Errors
     ///
-    /// [`AllocError`] when fixed storage is full; `item` is dropped.
+    /// Gives `item` back when fixed storage is full.
     ///
     /// ```
     /// let mut f = makai_collections::LinearFifo::<String, makai_collections::Static<2>>::new();
     /// f.write_item("b".into()).unwrap();
     /// f.unget_item("a".into()).unwrap();
+    /// assert_eq!(f.unget_item("z".into()), Err("z".to_owned())); // full: given back
     /// assert_eq!(f.read_item().as_deref(), Some("a"));
     /// ```
-    pub fn unget_item(&mut self, item: T) -> Result<(), AllocError> {
-        self.ensure_unused_capacity(1)?;
+    pub fn unget_item(&mut self, item: T) -> Result<(), T> {
+        if self.ensure_unused_capacity(1).is_err() {
+            return Err(item);
+        }
         self.push_front_within_capacity(item);
         Ok(())
     }
@@ -1117,7 +1190,7 @@ impl<S: Storage<u8>> io::Write for LinearFifo<u8, S> {
     /// failure as `ErrorKind::OutOfMemory`.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = if S::GROWABLE {
-            self.try_ensure_unused_capacity(buf.len())
+            self.reserve_fallible(buf.len())
                 .map_err(|AllocError| io::Error::from(io::ErrorKind::OutOfMemory))?;
             buf.len()
         } else {

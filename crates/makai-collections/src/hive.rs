@@ -1,24 +1,41 @@
-//! [`HiveArray`] and [`HiveBox`]: a fixed pool of `64 * W` slots with stable addresses.
+//! [`HiveArray`] and its handles: a fixed pool of `N` slots with stable addresses.
 //!
 //! Layout (`repr(C)`, all of it zero in the empty state):
 //!
-//! - `summary`: bit `w` is set when word `w` of `used` is full (all 64 slots taken);
-//! - `used`: one bit per slot, set while the slot holds a live value;
-//! - `slots`: `W` rows of 64 `UnsafeCell<MaybeUninit<T>>`.
+//! - `words`: the occupancy bitmap, `ceil(N / 64)` words **stored in reverse order** (word `w`
+//!   is array element `W - 1 - w`, so it sits `8 * (w + 1)` bytes before `summary`);
+//! - `summary`: bit `w` is set when bitmap word `w` is full (all 64 of its bits set);
+//! - `claims`: how many [`HiveClaim`]s are live (their slots are owned but hold no value);
+//! - `slots`: `N` `UnsafeCell<MaybeUninit<T>>`.
 //!
 //! Finding the lowest free slot is two `trailing_zeros`: the lowest word that is not full
-//! (`!summary`), then the lowest clear bit in it. Every array length is the bare const
-//! parameter `W`, which stable Rust can spell; Bun's Rust port could not write
-//! `[usize; (CAP + 63) / 64]` and ended up with a 64-bit bitmap that silently capped every hive
-//! at 64 slots.
+//! (`!summary`), then the lowest clear bit in it; an index `>= N` (the unused bits of a
+//! partial last word) means the hive is full. One summary word covers 64 bitmap words, which
+//! is why the capacity stops at 4096.
 //!
-//! **Invariant:** a slot's `used` bit is set exactly while the slot holds an initialised `T`
-//! (from the moment `alloc` writes it, or `alloc_with` claims it for its constructor, until the
-//! owning box releases it). `summary` bit `w` is set exactly when `used[w] == u64::MAX`.
+//! **Why this layout.** Stable Rust cannot size an array by `N.div_ceil(64)` for a generic `N`,
+//! so the bitmap type comes from a helper trait, `Slots<N>: SlotCount`, implemented for every
+//! `N` from 0 to 4096 (`caps.rs`). And a handle must free its slot without knowing `N`: it
+//! keeps a pointer to `summary`, from which the slots start at the next multiple of
+//! `align_of::<T>()` after `claims` (the hive is aligned to at least that) and bitmap word `w` lies `w + 1`
+//! words *before* it (hence the reversed order). So a [`HiveBox`] is two pointers and frees with
+//! a subtraction, a shift and two bit clears, with no `&dyn` call.
 //!
-//! All bookkeeping goes through `Cell` and the slots are `UnsafeCell`s, so allocation takes
-//! `&self` and the hive is `!Sync`. No type here is shared between threads, so there is no
-//! loom model: the `UnsafeCell` and `Cell` used are the plain single-threaded std types.
+//! **Zero-sized `T`.** Slots of a zero-sized type take no memory, so each slot gets a distinct
+//! *address* instead: slot `i` of a ZST hive is at `base + i * align_of::<T>()` (zero-sized
+//! accesses are valid at any aligned address). Every box therefore knows its own slot, as for
+//! any other `T`, and releasing a box can never free a slot that somebody else (say, an
+//! `alloc_with` constructor still running) holds.
+//!
+//! **Invariant:** a slot's bitmap bit is set exactly while the slot is owned by one handle (a
+//! [`HiveBox`], a [`HiveClaim`], the [`HiveRc`]s of one value) or by a raw pointer from
+//! `into_raw`; an owned slot holds an initialised `T` except while a [`HiveClaim`] owns it.
+//! `summary` bit `w` is set exactly when bitmap word `w` is all ones. `claims` counts the live
+//! claims, including `mem::forget`-ten ones: while it is not zero the hive cannot tell which
+//! owned slots hold values, so its `Drop` leaks them all rather than drop an uninitialised slot.
+//!
+//! All bookkeeping goes through `Cell`/`UnsafeCell`, so allocation takes `&self` and the hive is
+//! `!Sync`. Nothing here is shared between threads, so there is no loom model.
 
 use std::cell::{Cell, UnsafeCell};
 use std::fmt;
@@ -31,29 +48,145 @@ use std::ptr::NonNull;
 /// Slots per bitmap word.
 const WORD: usize = 64;
 
-/// The one thing a [`HiveBox`] needs from whatever it came from: give the slot back.
-pub(crate) trait SlotOwner<T> {
-    /// Releases the storage of `ptr` **without** dropping the value in it.
+pub(crate) mod sealed {
+    /// Only this crate implements [`SlotCount`](super::SlotCount).
+    pub trait Sealed {}
+}
+
+/// The capacity marker of a [`HiveArray`]: `Slots<N>` stands for `N` slots.
+///
+/// Code that is generic over a hive's capacity writes the bound `Slots<N>: SlotCount`, which
+/// holds for every `N` from 0 to 4096:
+///
+/// ```
+/// use makai_collections::{HiveArray, capacity::{SlotCount, Slots}};
+/// fn free_slots<T, const N: usize>(hive: &HiveArray<T, N>) -> usize
+/// where
+///     Slots<N>: SlotCount,
+/// {
+///     hive.capacity() - hive.len()
+/// }
+/// assert_eq!(free_slots(&HiveArray::<u8, 100>::new()), 100);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Slots<const N: usize>;
+
+/// Implemented for [`Slots<N>`] for every supported capacity, `N` from 0 to 4096: names the
+/// bitmap of `ceil(N / 64)` words. Sealed.
+///
+/// A larger capacity is a compile error:
+///
+/// ```compile_fail,E0277
+/// let hive = makai_collections::HiveArray::<u8, 4097>::new();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "a HiveArray holds 0 to 4096 slots, not {Self}",
+    label = "unsupported hive capacity",
+    note = "use a HiveFallback, or several hives, for more slots"
+)]
+pub trait SlotCount: sealed::Sealed {
+    /// The bitmap: `[u64; WORDS]`.
+    type Words;
+    /// Number of bitmap words, `ceil(N / 64)`.
+    const WORDS: usize;
+    /// The empty bitmap.
+    const ZERO: Self::Words;
+}
+
+/// A pointer to a hive's `summary` word, with the provenance of the whole hive: enough to find
+/// any slot index and bitmap word without knowing `N` (see the module docs).
+///
+/// **Invariant:** points at the `summary` field of a live `HiveArray<T, N>` for some `N`, and
+/// was derived from a reference to that whole hive.
+#[derive(Clone, Copy)]
+pub(crate) struct HiveRef(NonNull<Cell<u64>>);
+
+impl HiveRef {
+    /// The summary word.
+    #[inline]
+    fn summary(&self) -> &Cell<u64> {
+        // SAFETY: points at the live hive's `summary`, a `Cell<u64>` (type invariant).
+        unsafe { self.0.as_ref() }
+    }
+
+    /// Bitmap word `w`.
     ///
     /// # Safety
     ///
-    /// 1. `ptr` was handed out by this owner and is still live (not yet released), and
-    /// 2. the value in it has been dropped or moved out.
-    unsafe fn release(&self, ptr: NonNull<T>);
+    /// `w < ceil(N / 64)` of the hive.
+    #[inline]
+    unsafe fn word(&self, w: usize) -> &Cell<u64> {
+        // SAFETY: word `w` is stored `w + 1` words before `summary` (reversed order, module
+        // docs), inside the same hive, whose provenance the pointer has; `w < WORDS` (caller).
+        // The words are in an `UnsafeCell<[u64; W]>`, and `Cell<u64>` has `u64`'s layout.
+        unsafe { &*self.0.as_ptr().wrapping_sub(w + 1) }
+    }
+
+    /// The count of live claims, the word after `summary`.
+    #[inline]
+    fn claims(&self) -> &Cell<u64> {
+        // SAFETY: `claims` is the `Cell<u64>` field right after `summary` (`repr(C)`, both 8
+        // bytes), inside the live hive whose provenance the pointer has.
+        unsafe { &*self.0.as_ptr().wrapping_add(1) }
+    }
+
+    /// Address of slot 0 of a hive of `T`s: the first multiple of `align_of::<T>()` after
+    /// `claims` (the `repr(C)` field offset, since the hive itself is that aligned).
+    #[inline]
+    fn base_addr<T>(&self) -> usize {
+        let after = self.0.addr().get() + 2 * size_of::<u64>();
+        after.next_multiple_of(align_of::<T>())
+    }
+
+    /// Index of the slot at `ptr`, which must be a slot of this hive.
+    #[inline]
+    fn index_of<T>(&self, ptr: NonNull<T>) -> usize {
+        (ptr.addr().get() - self.base_addr::<T>()) / stride::<T>()
+    }
+
+    /// Clears the bit of slot `index`.
+    ///
+    /// # Safety
+    ///
+    /// `index < N`, and the caller owned the slot (its bit is set) and gives it up.
+    #[inline]
+    unsafe fn free(&self, index: usize) {
+        let (w, b) = (index / WORD, index % WORD);
+        // SAFETY: `index < N`, so `w < ceil(N / 64)` (caller).
+        let cell = unsafe { self.word(w) };
+        debug_assert!(cell.get() & (1 << b) != 0, "releasing a free slot");
+        cell.set(cell.get() & !(1 << b));
+        let summary = self.summary();
+        summary.set(summary.get() & !(1 << w));
+    }
 }
 
-/// A fixed array of `64 * W` slots with stable addresses, allocated through `&self`.
+/// Distance between the addresses of consecutive slots: `size_of::<T>()`, or
+/// `align_of::<T>()` for a zero-sized `T` (module docs).
+#[inline]
+const fn stride<T>() -> usize {
+    if size_of::<T>() == 0 {
+        align_of::<T>()
+    } else {
+        size_of::<T>()
+    }
+}
+
+/// A fixed array of `N` slots with stable addresses, allocated through `&self` (Bun's
+/// `HiveArray`). `N` may be anything from 0 to 4096; the hive takes `N` slots plus a bitmap of
+/// `ceil(N / 64) + 2` words.
 ///
 /// `alloc` puts a value in the lowest free slot and returns a [`HiveBox`] that derefs to it;
-/// dropping the box drops the value and frees the slot. The empty hive is all zero bytes, so a
-/// `static` or `thread_local!` hive costs no file size (`.bss`), and
-/// [`new_boxed`](HiveArray::new_boxed) builds a big one on the heap without a stack copy.
-/// `W` may be at most 64 (4096 slots).
+/// dropping the box drops the value and frees the slot. [`claim`](HiveArray::claim) hands out an
+/// uninitialised slot for in-place construction, and a hive of [`RcSlot`]s hands out shared
+/// [`HiveRc`] handles. The empty hive is all zero bytes, so a `static` or `thread_local!` hive
+/// costs no file size (`.bss`), and [`new_boxed`](HiveArray::new_boxed) builds a big one on the
+/// heap without a stack copy.
 ///
 /// ```
 /// use makai_collections::HiveArray;
 ///
-/// let hive = HiveArray::<String, 1>::new(); // 64 slots
+/// let hive = HiveArray::<String, 4>::new(); // 4 slots
 /// let a = hive.alloc("first".to_owned()).unwrap();
 /// let b = hive.alloc("second".to_owned()).unwrap();
 /// assert_eq!(hive.len(), 2);
@@ -64,12 +197,18 @@ pub(crate) trait SlotOwner<T> {
 /// assert_eq!(hive.index_of(&*c), Some(0));
 /// ```
 ///
+/// **Addresses are stable while the hive stays where it is.** A box borrows the hive, so the
+/// hive cannot move while one exists; but after [`HiveBox::into_raw`] nothing borrows it, and
+/// moving the hive then moves every slot (the raw pointer is stale: [`from_raw`](Self::from_raw)
+/// rejects it). Keep a hive whose pointers outlive their boxes in a `static`, a `Box` or another
+/// place that does not move.
+///
 /// A box cannot outlive its hive:
 ///
 /// ```compile_fail,E0597
 /// use makai_collections::HiveArray;
 /// let b = {
-///     let hive = HiveArray::<u32, 1>::new();
+///     let hive = HiveArray::<u32, 8>::new();
 ///     hive.alloc(1).unwrap()
 /// };
 /// ```
@@ -79,27 +218,48 @@ pub(crate) trait SlotOwner<T> {
 /// ```compile_fail,E0277
 /// use makai_collections::HiveArray;
 /// fn shared<T: Sync>(_: &T) {}
-/// shared(&HiveArray::<u32, 1>::new());
+/// shared(&HiveArray::<u32, 8>::new());
 /// ```
+#[doc(alias = "HiveAllocator")]
 #[repr(C)]
-pub struct HiveArray<T, const W: usize> {
-    /// Bit `w` set: `used[w]` is full.
+pub struct HiveArray<T, const N: usize>
+where
+    Slots<N>: SlotCount,
+{
+    /// The bitmap, word `w` at element `WORDS - 1 - w`: bit `b` of word `w` set means slot
+    /// `64 * w + b` is owned.
+    words: UnsafeCell<<Slots<N> as SlotCount>::Words>,
+    /// Bit `w` set: bitmap word `w` is full.
     summary: Cell<u64>,
-    /// Bit `b` of word `w` set: slot `64 * w + b` holds a live `T`.
-    used: [Cell<u64>; W],
-    /// The values. Uninitialised (zero bytes, in fact) while their `used` bit is clear.
-    slots: [[UnsafeCell<MaybeUninit<T>>; WORD]; W],
+    /// Number of live [`HiveClaim`]s.
+    claims: Cell<u64>,
+    /// The values. Uninitialised (zero bytes, in fact) while their bit is clear.
+    slots: [UnsafeCell<MaybeUninit<T>>; N],
 }
 
-impl<T, const W: usize> HiveArray<T, W> {
-    /// Number of slots: `64 * W`.
-    pub const CAPACITY: usize = WORD * W;
+impl<T, const N: usize> HiveArray<T, N>
+where
+    Slots<N>: SlotCount,
+{
+    /// Number of slots: `N`.
+    pub const CAPACITY: usize = N;
+
+    /// Number of bitmap words.
+    const WORDS: usize = <Slots<N> as SlotCount>::WORDS;
 
     /// `summary` bits that name a real word (the rest are never set).
-    const LIVE_WORDS: u64 = if W >= 64 { u64::MAX } else { (1u64 << W) - 1 };
+    const LIVE_WORDS: u64 = if Self::WORDS >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << Self::WORDS) - 1
+    };
 
-    /// Compile-time check that the summary word can describe every bitmap word.
-    const W_FITS: () = assert!(W <= 64, "HiveArray supports at most W = 64 (4096 slots)");
+    /// Compile-time layout checks the handles rely on.
+    const LAYOUT: () = {
+        assert!(N <= 4096, "one summary word covers at most 4096 slots");
+        assert!(size_of::<<Slots<N> as SlotCount>::Words>() == Self::WORDS * size_of::<u64>());
+        assert!(align_of::<<Slots<N> as SlotCount>::Words>() == align_of::<u64>() || N == 0);
+    };
 
     /// An empty hive: every byte is zero, so a `static` hive lands in `.bss`.
     ///
@@ -109,17 +269,18 @@ impl<T, const W: usize> HiveArray<T, W> {
     /// ```
     /// use makai_collections::HiveArray;
     /// thread_local! {
-    ///     static POOL: HiveArray<[u8; 32], 4> = const { HiveArray::new() };
+    ///     static POOL: HiveArray<[u8; 32], 200> = const { HiveArray::new() };
     /// }
-    /// POOL.with(|p| assert_eq!(p.capacity(), 256));
+    /// POOL.with(|p| assert_eq!(p.capacity(), 200));
     /// ```
     #[must_use]
     pub const fn new() -> Self {
-        let () = Self::W_FITS;
+        let () = Self::LAYOUT;
         Self {
+            words: UnsafeCell::new(<Slots<N> as SlotCount>::ZERO),
             summary: Cell::new(0),
-            used: [const { Cell::new(0) }; W],
-            slots: [const { [const { UnsafeCell::new(MaybeUninit::zeroed()) }; WORD] }; W],
+            claims: Cell::new(0),
+            slots: [const { UnsafeCell::new(MaybeUninit::zeroed()) }; N],
         }
     }
 
@@ -129,99 +290,143 @@ impl<T, const W: usize> HiveArray<T, W> {
     ///
     /// ```
     /// use makai_collections::HiveArray;
-    /// let hive = HiveArray::<[u8; 320], 32>::new_boxed(); // 2048 slots, 655 KB
+    /// let hive = HiveArray::<[u8; 320], 2048>::new_boxed(); // 655 KB
     /// assert!(hive.alloc([7; 320]).is_ok());
     /// ```
     #[must_use]
     pub fn new_boxed() -> Box<Self> {
-        let () = Self::W_FITS;
+        let () = Self::LAYOUT;
         let zeroed = Box::<Self>::new_zeroed();
-        // SAFETY: the all-zero bit pattern is a valid empty hive: `Cell<u64>` zero is an empty
-        // bitmap word and `UnsafeCell<MaybeUninit<T>>` accepts any bytes (checked by the test
-        // that `new()` is all zero bytes, so `new_boxed` and `new` build the same value).
+        // SAFETY: the all-zero bit pattern is a valid empty hive: zero bitmap and summary words,
+        // and `UnsafeCell<MaybeUninit<T>>` accepts any bytes (the test that `new()` is all zero
+        // bytes checks that `new_boxed` and `new` build the same value).
         unsafe { zeroed.assume_init() }
     }
 
-    /// Number of slots, `64 * W`.
+    /// Number of slots, `N`.
     ///
     /// ```
-    /// assert_eq!(makai_collections::HiveArray::<u8, 2>::new().capacity(), 128);
+    /// assert_eq!(makai_collections::HiveArray::<u8, 100>::new().capacity(), 100);
     /// ```
     #[inline]
     #[must_use]
     pub const fn capacity(&self) -> usize {
-        Self::CAPACITY
+        N
     }
 
-    /// Number of live values. O(W): one popcount per word.
+    /// The hive's handle to its own bookkeeping, with the provenance of the whole hive.
+    #[inline]
+    fn href(&self) -> HiveRef {
+        let whole = NonNull::from(self);
+        // SAFETY: `summary` is a field of `*self`, so its offset stays in bounds.
+        HiveRef(unsafe { whole.byte_add(std::mem::offset_of!(Self, summary)) }.cast())
+    }
+
+    /// Bitmap word `w`.
+    #[inline]
+    fn word(&self, w: usize) -> &Cell<u64> {
+        assert!(w < Self::WORDS);
+        // Word `w` is element `WORDS - 1 - w` (reversed order, module docs).
+        let words = self.words.get().cast::<Cell<u64>>();
+        // SAFETY: `w < WORDS`, just checked, so the element is inside the `[u64; WORDS]` in an
+        // `UnsafeCell`, and `Cell<u64>` has `u64`'s layout.
+        unsafe { &*words.wrapping_add(Self::WORDS - 1 - w) }
+    }
+
+    /// Number of live values. O(N / 64): one popcount per word.
     ///
     /// ```
-    /// let hive = makai_collections::HiveArray::<u8, 1>::new();
+    /// let hive = makai_collections::HiveArray::<u8, 8>::new();
     /// let _a = hive.alloc(1).unwrap();
     /// assert_eq!(hive.len(), 1);
     /// ```
     #[must_use]
     pub fn len(&self) -> usize {
-        self.used
-            .iter()
-            .map(|w| w.get().count_ones() as usize)
+        (0..Self::WORDS)
+            .map(|w| self.word(w).get().count_ones() as usize)
             .sum()
     }
 
     /// `true` when no slot is in use.
     ///
     /// ```
-    /// assert!(makai_collections::HiveArray::<u8, 1>::new().is_empty());
+    /// assert!(makai_collections::HiveArray::<u8, 8>::new().is_empty());
     /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.used.iter().all(|w| w.get() == 0)
+        (0..Self::WORDS).all(|w| self.word(w).get() == 0)
     }
 
     /// `true` when every slot is in use. O(1).
     ///
     /// ```
-    /// let hive = makai_collections::HiveArray::<u8, 1>::new();
-    /// let boxes: Vec<_> = (0..64).map(|i| hive.alloc(i).unwrap()).collect();
+    /// let hive = makai_collections::HiveArray::<u8, 3>::new();
+    /// let boxes: Vec<_> = (0..3).map(|i| hive.alloc(i).unwrap()).collect();
     /// assert!(hive.is_full());
     /// # drop(boxes);
     /// ```
     #[inline]
     #[must_use]
     pub fn is_full(&self) -> bool {
-        self.summary.get() & Self::LIVE_WORDS == Self::LIVE_WORDS
+        self.next_free_index().is_none()
     }
 
     /// Moves `value` into the lowest free slot. O(1).
     ///
     /// # Errors
     ///
-    /// Gives `value` back when every slot is in use.
+    /// Gives `value` back when every slot is in use. (`Result::unwrap` on that needs
+    /// `T: Debug`; [`alloc_expect`](HiveArray::alloc_expect) does not.)
     ///
     /// ```
-    /// let hive = makai_collections::HiveArray::<String, 1>::new();
+    /// let hive = makai_collections::HiveArray::<String, 4>::new();
     /// let mut b = hive.alloc(String::from("hi")).unwrap();
     /// b.push('!');
     /// assert_eq!(*b, "hi!");
     /// ```
     #[inline]
     pub fn alloc(&self, value: T) -> Result<HiveBox<'_, T>, T> {
-        match self.claim() {
-            Some(index) => {
-                let ptr = self.slot_ptr(index);
-                // SAFETY: the slot was free until `claim` marked it, so nothing else refers to
-                // it; `ptr` is valid and aligned for a `T`.
-                unsafe { ptr.write(value) };
-                Ok(HiveBox::from_parts(ptr, self))
+        let Some(index) = self.take_slot() else {
+            return Err(value);
+        };
+        let ptr = self.slot_ptr(index);
+        // SAFETY: the slot was free until `take_slot` marked it, so nothing else refers to it;
+        // `ptr` is valid and aligned for a `T`.
+        unsafe { ptr.write(value) };
+        Ok(HiveBox::from_parts(ptr, self.href()))
+    }
+
+    /// Like [`alloc`](HiveArray::alloc), panicking with `msg` when the hive is full; for any
+    /// `T` (no `Debug` bound, unlike `alloc(..).unwrap()`). The value is dropped before the
+    /// panic.
+    ///
+    /// # Panics
+    ///
+    /// When every slot is in use, with `msg` and the capacity.
+    ///
+    /// ```
+    /// struct Conn; // not `Debug`
+    /// let hive = makai_collections::HiveArray::<Conn, 2>::new();
+    /// let c = hive.alloc_expect(Conn, "connection pool full");
+    /// # drop(c);
+    /// ```
+    #[track_caller]
+    #[inline]
+    pub fn alloc_expect(&self, value: T, msg: &str) -> HiveBox<'_, T> {
+        match self.alloc(value) {
+            Ok(b) => b,
+            Err(value) => {
+                drop(value);
+                panic!("{msg}: HiveArray full ({N} slots)")
             }
-            None => Err(value),
         }
     }
 
     /// Claims the lowest free slot and fills it with `init(address)`: the constructor learns
     /// its own stable address (for callbacks or user-data pointers registered during
     /// construction). The address must not be read through before `init` returns: it points at
-    /// uninitialised memory until then. If `init` panics, the slot is released.
+    /// uninitialised memory until then. If `init` panics, the slot is released. `init` may use
+    /// the hive itself (allocate, drop other boxes): the claimed slot stays its own.
     ///
     /// # Errors
     ///
@@ -230,7 +435,7 @@ impl<T, const W: usize> HiveArray<T, W> {
     /// ```
     /// use std::ptr::NonNull;
     /// struct Node { me: NonNull<Node>, id: u32 }
-    /// let hive = makai_collections::HiveArray::<Node, 1>::new();
+    /// let hive = makai_collections::HiveArray::<Node, 4>::new();
     /// let node = hive.alloc_with(|me| Node { me, id: 7 }).ok().unwrap();
     /// assert_eq!(node.me.as_ptr().cast_const(), &*node as *const Node);
     /// assert_eq!(node.id, 7);
@@ -239,56 +444,75 @@ impl<T, const W: usize> HiveArray<T, W> {
     where
         F: FnOnce(NonNull<T>) -> T,
     {
-        let Some(index) = self.claim() else {
+        let Some(index) = self.take_slot() else {
             return Err(init);
         };
         let ptr = self.slot_ptr(index);
-        /// Releases the claimed slot if the constructor unwinds.
-        struct Unclaim<'a, T, const W: usize>(&'a HiveArray<T, W>, usize);
-        impl<T, const W: usize> Drop for Unclaim<'_, T, W> {
-            fn drop(&mut self) {
-                self.0.unclaim(self.1);
-            }
-        }
-        let guard = Unclaim(self, index);
+        // If `init` unwinds, the guard frees the slot (and drops no `T`). The slot's bit stays
+        // set until then, so nothing `init` does with the hive can hand it out or free it.
+        let guard = FreeOnDrop(self.href(), index);
         let value = init(ptr);
         std::mem::forget(guard);
-        // SAFETY: the slot is claimed for us and holds no value; `ptr` is valid and aligned.
+        // SAFETY: the slot is still owned by this call (its bit is set, and no box names it),
+        // and `ptr` is valid and aligned for a `T`.
         unsafe { ptr.write(value) };
-        Ok(HiveBox::from_parts(ptr, self))
+        Ok(HiveBox::from_parts(ptr, self.href()))
     }
 
-    /// `true` when `ptr` points into this hive's slot array (anywhere in it). Any pointer is
-    /// accepted; nothing is read. For a zero-sized `T` every slot has the same address, and
-    /// only that address is inside.
+    /// Claims the lowest free slot for in-place initialisation, the first phase of a two-phase
+    /// allocation (Bun's `hive.get()` → fill → use): write the value through the claim (or its
+    /// pointer) and turn it into a [`HiveBox`]. Dropping the claim unused frees the slot again;
+    /// nothing leaks and no `T` is dropped.
     ///
     /// ```
-    /// let hive = makai_collections::HiveArray::<u64, 1>::new();
-    /// let b = hive.alloc(5).unwrap();
-    /// assert!(hive.contains(&*b));
-    /// assert!(!hive.contains(&5u64));
+    /// let hive = makai_collections::HiveArray::<[u8; 4096], 2>::new_boxed();
+    /// let mut claim = hive.claim().unwrap();
+    /// assert_eq!(claim.index(), 0);
+    /// // Build the value in the slot itself: no 4 KiB value on the stack.
+    /// let page = claim.as_uninit_mut();
+    /// // SAFETY: `[u8; N]` is valid when zeroed.
+    /// unsafe { page.as_mut_ptr().write_bytes(0, 1) };
+    /// // SAFETY: the slot was just fully initialised.
+    /// let page = unsafe { claim.assume_init() };
+    /// assert_eq!(page[4095], 0);
+    /// drop(hive.claim()); // abandoned: the slot is free again
+    /// assert_eq!(hive.len(), 1);
     /// ```
     #[inline]
     #[must_use]
-    pub fn contains(&self, ptr: *const T) -> bool {
-        let base = self.base_addr();
-        let addr = ptr.addr();
-        if W == 0 {
-            return false;
-        }
-        if size_of::<T>() == 0 {
-            return addr == base;
-        }
-        addr.wrapping_sub(base) < Self::CAPACITY * size_of::<T>()
+    pub fn claim(&self) -> Option<HiveClaim<'_, T>> {
+        let index = self.take_slot()?;
+        self.claims.set(self.claims.get() + 1);
+        Some(HiveClaim {
+            ptr: self.slot_ptr(index),
+            hive: self.href(),
+            _hive: PhantomData,
+        })
     }
 
-    /// The slot index of `ptr`: `Some(i)` when `ptr` is exactly the start of slot `i` of this
-    /// hive (whether or not the slot is in use), `None` for a pointer outside the hive or
-    /// inside a slot but not at its start. For a zero-sized `T` all slots share one address and
-    /// the answer is `Some(0)`.
+    /// `true` when `ptr` points into this hive's slots (any byte of any slot, used or free).
+    /// For a zero-sized `T`, slot `i` is at `base + i * align_of::<T>()` (see
+    /// [`index_of`](HiveArray::index_of)).
     ///
     /// ```
-    /// let hive = makai_collections::HiveArray::<u32, 1>::new();
+    /// let hive = makai_collections::HiveArray::<u64, 8>::new();
+    /// let b = hive.alloc(1).unwrap();
+    /// assert!(hive.contains(&*b));
+    /// assert!(!hive.contains(&0u64));
+    /// ```
+    #[must_use]
+    pub fn contains(&self, ptr: *const T) -> bool {
+        let base = self.href().base_addr::<T>();
+        let addr = ptr.addr();
+        addr >= base && addr - base < N * stride::<T>()
+    }
+
+    /// The slot index of `ptr`: `Some(i)` when it points at the start of slot `i`, `None` when
+    /// it is outside the hive or inside a slot but not at its start. Zero-sized values get
+    /// distinct addresses too: slot `i` of a ZST hive is `align_of::<T>() * i` bytes after slot 0.
+    ///
+    /// ```
+    /// let hive = makai_collections::HiveArray::<u32, 8>::new();
     /// let _a = hive.alloc(1).unwrap();
     /// let b = hive.alloc(2).unwrap();
     /// assert_eq!(hive.index_of(&*b), Some(1));
@@ -299,13 +523,9 @@ impl<T, const W: usize> HiveArray<T, W> {
         if !self.contains(ptr) {
             return None;
         }
-        let size = size_of::<T>();
-        if size == 0 {
-            return Some(0);
-        }
-        let offset = ptr.addr() - self.base_addr();
-        let index = offset / size;
-        (index * size == offset).then_some(index)
+        let offset = ptr.addr() - self.href().base_addr::<T>();
+        let index = offset / stride::<T>();
+        (index * stride::<T>() == offset).then_some(index)
     }
 
     /// Takes back ownership of a value given away with [`HiveBox::into_raw`].
@@ -313,18 +533,22 @@ impl<T, const W: usize> HiveArray<T, W> {
     /// # Panics
     ///
     /// In every build profile, with a message naming the problem, when `ptr` is not inside
-    /// this hive, does not point at the start of a slot, or points at a free slot (a double
-    /// free, or a pointer that was never handed out).
+    /// this hive (a foreign pointer, or one taken before the hive moved), does not point at the
+    /// start of a slot, or points at a free slot (a double free, or a pointer that was never
+    /// handed out).
     ///
     /// # Safety
     ///
-    /// 1. `ptr` came from [`HiveBox::into_raw`] of a box of this hive, and
+    /// 1. `ptr` came from [`HiveBox::into_raw`] of a box of this hive, **and the hive has not
+    ///    moved since** (a moved hive's old addresses may now belong to anything; most such
+    ///    pointers are caught by the panic above, but not one that lands inside the moved hive
+    ///    again), and
     /// 2. no other box owns that value (each `into_raw` is matched by at most one `from_raw`).
     ///
     /// ```
-    /// let hive = makai_collections::HiveArray::<u32, 1>::new();
+    /// let hive = makai_collections::HiveArray::<u32, 8>::new();
     /// let raw = makai_collections::HiveBox::into_raw(hive.alloc(9).unwrap());
-    /// // SAFETY: `raw` came from `into_raw` on this hive and is reclaimed once.
+    /// // SAFETY: `raw` came from `into_raw` on this hive, which has not moved; reclaimed once.
     /// let b = unsafe { hive.from_raw(raw) };
     /// assert_eq!(*b, 9);
     /// ```
@@ -333,7 +557,7 @@ impl<T, const W: usize> HiveArray<T, W> {
         let index = self.checked_index(ptr);
         // Use the hive's own pointer to the slot (same address), so the box's provenance never
         // depends on how the caller stored the raw pointer.
-        HiveBox::from_parts(self.slot_ptr(index), self)
+        HiveBox::from_parts(self.slot_ptr(index), self.href())
     }
 
     /// Validates `ptr` as a live slot of this hive and returns its index; panics otherwise.
@@ -342,16 +566,11 @@ impl<T, const W: usize> HiveArray<T, W> {
         let raw = ptr.as_ptr().cast_const();
         assert!(
             self.contains(raw),
-            "HiveArray::from_raw: pointer {raw:p} is not inside this hive"
+            "HiveArray::from_raw: pointer {raw:p} is not inside this hive \
+             (a foreign pointer, or the hive moved after `into_raw`)"
         );
         let Some(index) = self.index_of(raw) else {
             panic!("HiveArray::from_raw: pointer {raw:p} does not point at the start of a slot")
-        };
-        let index = if size_of::<T>() == 0 {
-            self.lowest_used()
-                .expect("HiveArray::from_raw: pointer points at a free slot (the hive is empty)")
-        } else {
-            index
         };
         assert!(
             self.is_used(index),
@@ -365,7 +584,7 @@ impl<T, const W: usize> HiveArray<T, W> {
     /// not full (from the summary word), then the lowest clear bit in it.
     ///
     /// ```
-    /// let hive = makai_collections::HiveArray::<u8, 2>::new();
+    /// let hive = makai_collections::HiveArray::<u8, 100>::new();
     /// let boxes: Vec<_> = (0..70).map(|i| hive.alloc(i).unwrap()).collect();
     /// assert_eq!(hive.next_free_index(), Some(70));
     /// # drop(boxes);
@@ -378,161 +597,189 @@ impl<T, const W: usize> HiveArray<T, W> {
             return None;
         }
         let w = free_words.trailing_zeros() as usize;
-        let b = (!self.used[w].get()).trailing_zeros() as usize;
-        Some(w * WORD + b)
+        let b = (!self.word(w).get()).trailing_zeros() as usize;
+        let index = w * WORD + b;
+        // Only the last word can be partial, and every word before it is full: an index past
+        // the end means there is no free slot.
+        (index < N).then_some(index)
     }
 
-    /// Marks the lowest free slot as used and returns its index.
+    /// Marks the lowest free slot as owned and returns its index.
     #[inline]
-    fn claim(&self) -> Option<usize> {
+    fn take_slot(&self) -> Option<usize> {
         let index = self.next_free_index()?;
         let (w, b) = (index / WORD, index % WORD);
-        let word = self.used[w].get() | (1 << b);
-        self.used[w].set(word);
+        let cell = self.word(w);
+        let word = cell.get() | (1 << b);
+        cell.set(word);
         if word == u64::MAX {
             self.summary.set(self.summary.get() | (1 << w));
         }
         Some(index)
     }
 
-    /// Clears the `used` bit of slot `index` (the value is already gone).
-    #[inline]
-    fn unclaim(&self, index: usize) {
-        let (w, b) = (index / WORD, index % WORD);
-        let cell = &self.used[w];
-        debug_assert!(cell.get() & (1 << b) != 0, "releasing a free slot");
-        cell.set(cell.get() & !(1 << b));
-        self.summary.set(self.summary.get() & !(1 << w));
-    }
-
-    /// `true` when slot `index` holds a live value.
+    /// `true` when slot `index` is owned.
     #[inline]
     fn is_used(&self, index: usize) -> bool {
-        self.used[index / WORD].get() & (1 << (index % WORD)) != 0
+        self.word(index / WORD).get() & (1 << (index % WORD)) != 0
     }
 
-    /// The index of the lowest slot in use.
-    fn lowest_used(&self) -> Option<usize> {
-        self.used
-            .iter()
-            .enumerate()
-            .find(|(_, w)| w.get() != 0)
-            .map(|(i, w)| i * WORD + w.get().trailing_zeros() as usize)
-    }
-
-    /// Pointer to slot `index`, derived from the slot's `UnsafeCell` so writes through it are
-    /// allowed while the hive is shared.
+    /// Pointer to slot `index` (`index < N`), derived from the hive so writes through it are
+    /// allowed while the hive is shared (the slots are `UnsafeCell`s).
     #[inline]
     fn slot_ptr(&self, index: usize) -> NonNull<T> {
-        let cell = &self.slots[index / WORD][index % WORD];
-        // `UnsafeCell::get` is this same cast: a pointer from `&UnsafeCell` may write.
-        NonNull::from(cell).cast::<T>()
-    }
-
-    /// Address of slot 0.
-    #[inline]
-    fn base_addr(&self) -> usize {
-        (&raw const self.slots).addr()
-    }
-}
-
-impl<T, const W: usize> SlotOwner<T> for HiveArray<T, W> {
-    #[inline]
-    unsafe fn release(&self, ptr: NonNull<T>) {
-        let index = if size_of::<T>() == 0 {
-            // Zero-sized values have no identity: any used slot stands for them.
-            self.lowest_used().expect("a live box implies a used slot")
-        } else {
-            (ptr.addr().get() - self.base_addr()) / size_of::<T>()
-        };
-        self.unclaim(index);
+        if size_of::<T>() == 0 {
+            // A zero-sized slot's address is virtual (module docs): slot 0's address plus
+            // `index * align`; zero-sized accesses are valid at any aligned, non-null address.
+            let base = NonNull::from(&self.slots).cast::<T>();
+            return base.map_addr(|a| {
+                a.checked_add(index * stride::<T>())
+                    .expect("ZST slot addresses stay below usize::MAX")
+            });
+        }
+        NonNull::from(&self.slots[index]).cast::<T>()
     }
 }
 
-impl<T, const W: usize> Default for HiveArray<T, W> {
+impl<T, const N: usize> HiveArray<RcSlot<T>, N>
+where
+    Slots<N>: SlotCount,
+{
+    /// Moves `value` into the lowest free slot behind a reference-counted handle: cloning the
+    /// [`HiveRc`] increments the count, and the last handle dropped drops the value and frees
+    /// the slot (Bun's `HiveRef`).
+    ///
+    /// # Errors
+    ///
+    /// Gives `value` back when every slot is in use.
+    ///
+    /// ```
+    /// use makai_collections::{HiveArray, HiveRc, RcSlot};
+    /// let hive = HiveArray::<RcSlot<String>, 4>::new();
+    /// let a = hive.alloc_rc("shared".to_owned()).ok().unwrap();
+    /// let b = a.clone();
+    /// assert_eq!((HiveRc::strong_count(&b), hive.len()), (2, 1));
+    /// drop(a);
+    /// assert_eq!(*b, "shared");
+    /// drop(b);
+    /// assert!(hive.is_empty());
+    /// ```
+    pub fn alloc_rc(&self, value: T) -> Result<HiveRc<'_, T>, T> {
+        let slot = self.alloc(RcSlot {
+            count: Cell::new(1),
+            value,
+        });
+        let slot = ManuallyDrop::new(slot.map_err(|slot| slot.value)?);
+        Ok(HiveRc {
+            ptr: slot.ptr,
+            hive: slot.hive,
+            _hive: PhantomData,
+        })
+    }
+}
+
+impl<T, const N: usize> Default for HiveArray<T, N>
+where
+    Slots<N>: SlotCount,
+{
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<T, const W: usize> Drop for HiveArray<T, W> {
+impl<T, const N: usize> Drop for HiveArray<T, N>
+where
+    Slots<N>: SlotCount,
+{
     /// Drops the values still in the hive: those whose boxes were leaked with `mem::forget` or
     /// turned into raw pointers that were never reclaimed. A box cannot outlive its hive, so
-    /// nothing else can reach them any more.
+    /// nothing else can reach them any more. If a [`HiveClaim`] was leaked, the hive cannot
+    /// tell its empty slot from the others, and leaks every value instead (no destructor runs).
     fn drop(&mut self) {
-        if !std::mem::needs_drop::<T>() {
+        if !std::mem::needs_drop::<T>() || self.claims.get() != 0 {
             return;
         }
-        for w in 0..W {
-            let mut word = self.used[w].get();
+        for w in 0..Self::WORDS {
+            let cell = self.word(w);
+            let mut word = cell.get();
             while word != 0 {
                 let b = word.trailing_zeros() as usize;
                 word &= word - 1;
-                self.used[w].set(word);
-                let slot = self.slots[w][b].get_mut();
-                // SAFETY: the `used` bit was set, so the slot holds an initialised `T` that no
-                // box refers to any more (`&mut self`); its bit is cleared first, so a panicking
-                // destructor cannot lead to a second drop.
-                unsafe { slot.assume_init_drop() };
+                cell.set(word);
+                let slot = self.slot_ptr(w * WORD + b);
+                // SAFETY: the bit was set, no claim is live (`claims == 0`) and no handle refers
+                // to the slot any more (`&mut self`), so it holds an initialised `T`; its bit is
+                // cleared first, so a panicking destructor cannot lead to a second drop.
+                unsafe { slot.drop_in_place() };
             }
         }
     }
 }
 
-impl<T, const W: usize> fmt::Debug for HiveArray<T, W> {
+impl<T, const N: usize> fmt::Debug for HiveArray<T, N>
+where
+    Slots<N>: SlotCount,
+{
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HiveArray")
             .field("len", &self.len())
-            .field("capacity", &Self::CAPACITY)
+            .field("capacity", &N)
             .finish_non_exhaustive()
     }
 }
 
-/// An owning pointer to a value in a [`HiveArray`] (or a [`HiveFallback`](crate::HiveFallback),
-/// which may have put it on the heap): `Deref`/`DerefMut` to the value, and dropping it drops
-/// the value and then frees its slot.
+/// An owning pointer to a value in a [`HiveArray`]: `Deref`/`DerefMut` to the value, and
+/// dropping it drops the value and then frees its slot. Two pointers wide; freeing needs no
+/// indirect call.
 ///
 /// The box borrows its hive for `'h`, so the hive can neither move nor be dropped while a box
-/// exists. It is neither `Send` (dropping it updates the hive's bitmap) nor a reference into
-/// a `Sync` structure; it is `Sync` when `T` is, since `&HiveBox` only gives `&T`.
+/// exists. It is not `Send` (dropping it updates the hive's bitmap); it is `Sync` when `T` is,
+/// since `&HiveBox` only gives `&T`.
 ///
 /// ```compile_fail,E0277
 /// use makai_collections::HiveArray;
 /// fn send<T: Send>(_: T) {}
-/// let hive = HiveArray::<u32, 1>::new();
+/// let hive = HiveArray::<u32, 8>::new();
 /// send(hive.alloc(1).unwrap());
 /// ```
 pub struct HiveBox<'h, T> {
+    /// The value's slot.
     ptr: NonNull<T>,
-    owner: &'h dyn SlotOwner<T>,
-    _owns: PhantomData<T>,
+    /// The hive's bookkeeping.
+    hive: HiveRef,
+    _hive: PhantomData<(&'h (), T)>,
 }
 
+const _: () = assert!(size_of::<HiveBox<'static, u64>>() == 2 * size_of::<usize>());
+
 // SAFETY: a shared `&HiveBox` only gives out `&T` (through `Deref`) and never touches the
-// owner's bookkeeping, so sharing it across threads is sharing `&T`, which `T: Sync` allows.
+// hive's bookkeeping, so sharing it across threads is sharing `&T`, which `T: Sync` allows.
 unsafe impl<T: Sync> Sync for HiveBox<'_, T> {}
 
-impl<'h, T> HiveBox<'h, T> {
-    /// Wraps a live, initialised value at `ptr` owned by `owner`.
+impl<T> HiveBox<'_, T> {
+    /// Wraps a live, initialised value in a slot owned by the caller.
     #[inline]
-    pub(crate) fn from_parts(ptr: NonNull<T>, owner: &'h dyn SlotOwner<T>) -> Self {
+    fn from_parts(ptr: NonNull<T>, hive: HiveRef) -> Self {
         Self {
             ptr,
-            owner,
-            _owns: PhantomData,
+            hive,
+            _hive: PhantomData,
         }
     }
 
     /// Gives up ownership without dropping the value or freeing its slot; the slot stays in use
-    /// until [`HiveArray::from_raw`] (or [`HiveFallback::from_raw`](crate::HiveFallback::from_raw))
-    /// takes it back. Use it for C user-data pointers and intrusive back-pointers.
+    /// until [`HiveArray::from_raw`] takes it back. Use it for C user-data pointers and
+    /// intrusive back-pointers.
+    ///
+    /// The pointer stays valid only while the hive stays where it is: once the box is gone
+    /// nothing borrows the hive, so moving it is allowed, and moves the value with it.
     ///
     /// ```
     /// use makai_collections::{HiveArray, HiveBox};
-    /// let hive = HiveArray::<u8, 1>::new();
+    /// let hive = HiveArray::<u8, 4>::new();
     /// let raw = HiveBox::into_raw(hive.alloc(1).unwrap());
     /// assert_eq!(hive.len(), 1);
-    /// // SAFETY: `raw` came from `into_raw` on this hive and is reclaimed once.
+    /// // SAFETY: `raw` came from `into_raw` on this hive, which has not moved; reclaimed once.
     /// drop(unsafe { hive.from_raw(raw) });
     /// assert_eq!(hive.len(), 0);
     /// ```
@@ -545,7 +792,7 @@ impl<'h, T> HiveBox<'h, T> {
     /// Moves the value out and frees its slot.
     ///
     /// ```
-    /// let hive = makai_collections::HiveArray::<String, 1>::new();
+    /// let hive = makai_collections::HiveArray::<String, 4>::new();
     /// let s = makai_collections::HiveBox::into_inner(hive.alloc("x".into()).unwrap());
     /// assert_eq!((s.as_str(), hive.len()), ("x", 0));
     /// ```
@@ -554,15 +801,16 @@ impl<'h, T> HiveBox<'h, T> {
         // SAFETY: the box owns an initialised value; it is read once and the box is not
         // dropped (`ManuallyDrop`), so the value is not dropped twice.
         let value = unsafe { b.ptr.read() };
-        // SAFETY: the slot is live and its value was just moved out.
-        unsafe { b.owner.release(b.ptr) };
+        // SAFETY: the box owned slot `index_of(ptr) < N` of this hive, and its value was just
+        // moved out.
+        unsafe { b.hive.free(b.hive.index_of(b.ptr)) };
         value
     }
 
     /// The address of the value, without giving up ownership.
     ///
     /// ```
-    /// let hive = makai_collections::HiveArray::<u8, 1>::new();
+    /// let hive = makai_collections::HiveArray::<u8, 4>::new();
     /// let b = hive.alloc(3).unwrap();
     /// assert_eq!(makai_collections::HiveBox::as_ptr(&b).as_ptr().cast_const(), &*b as *const u8);
     /// ```
@@ -577,16 +825,17 @@ impl<T> HiveBox<'static, T> {
     /// Pins the value where it is.
     ///
     /// Only boxes of a `'static` hive (a `static`/`thread_local!` hive, or a leaked
-    /// [`new_boxed`](HiveArray::new_boxed)) can be pinned: a shorter-lived hive could be moved
-    /// after a pinned box was `mem::forget`-ten, moving the pinned value without dropping it.
-    /// The slot is reused only after the value's `Drop` has run, so `Pin`'s drop guarantee
-    /// holds.
+    /// [`new_boxed`](HiveArray::new_boxed)) can be pinned: the address of a slot is stable only
+    /// while the hive stays where it is, and a shorter-lived hive could be moved after a pinned
+    /// box was `mem::forget`-ten, moving the pinned value without dropping it. A `'static` hive
+    /// is borrowed forever, so it never moves. The slot is reused only after the value's `Drop`
+    /// has run, so `Pin`'s drop guarantee holds.
     ///
     /// ```
     /// use makai_collections::{HiveArray, HiveBox};
-    /// let raw = Box::into_raw(HiveArray::<u32, 1>::new_boxed());
+    /// let raw = Box::into_raw(HiveArray::<u32, 8>::new_boxed());
     /// // SAFETY: `raw` is a live heap hive that is freed only after its last use below.
-    /// let hive: &'static HiveArray<u32, 1> = unsafe { &*raw };
+    /// let hive: &'static HiveArray<u32, 8> = unsafe { &*raw };
     /// let pinned = HiveBox::into_pin(hive.alloc(5).unwrap());
     /// assert_eq!(*pinned, 5);
     /// drop(pinned);
@@ -598,14 +847,14 @@ impl<T> HiveBox<'static, T> {
     ///
     /// ```compile_fail,E0597
     /// use makai_collections::{HiveArray, HiveBox};
-    /// let hive = HiveArray::<u32, 1>::new();
+    /// let hive = HiveArray::<u32, 8>::new();
     /// let pinned = HiveBox::into_pin(hive.alloc(5).unwrap());
     /// ```
     #[must_use]
     pub fn into_pin(b: Self) -> Pin<Self> {
-        // SAFETY: the value lives in a slot of a `'static` hive (or a heap block), which never
-        // moves and is reused only after the box's `Drop` has dropped the value; `HiveBox` has
-        // no API that moves the value out of a `Pin<HiveBox>` (`into_inner` takes `Self`).
+        // SAFETY: the value lives in a slot of a `'static` hive, which never moves and is
+        // reused only after the box's `Drop` has dropped the value; `HiveBox` has no API that
+        // moves the value out of a `Pin<HiveBox>` (`into_inner` takes `Self`).
         unsafe { Pin::new_unchecked(b) }
     }
 }
@@ -627,20 +876,22 @@ impl<T> DerefMut for HiveBox<'_, T> {
     }
 }
 
+/// Frees slot `index` when dropped, also while unwinding from a value's destructor.
+struct FreeOnDrop(HiveRef, usize);
+
+impl Drop for FreeOnDrop {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: made only by handles that own slot `self.1 < N` of this hive and whose value
+        // is dropped (or whose destructor unwound, after which it counts as dropped).
+        unsafe { self.0.free(self.1) };
+    }
+}
+
 impl<T> Drop for HiveBox<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        /// Frees the slot even if `T::drop` panics, so it cannot be dropped a second time.
-        struct Release<'a, T>(&'a dyn SlotOwner<T>, NonNull<T>);
-        impl<T> Drop for Release<'_, T> {
-            #[inline]
-            fn drop(&mut self) {
-                // SAFETY: the slot is live and its value has been dropped (or its destructor
-                // unwound, after which it counts as dropped).
-                unsafe { self.0.release(self.1) };
-            }
-        }
-        let _release = Release(self.owner, self.ptr);
+        let _free = FreeOnDrop(self.hive, self.hive.index_of(self.ptr));
         // SAFETY: the box owns an initialised value that nothing else will drop.
         unsafe { self.ptr.drop_in_place() };
     }
@@ -676,15 +927,305 @@ impl<T> AsMut<T> for HiveBox<'_, T> {
     }
 }
 
+/// A claimed, still uninitialised slot of a [`HiveArray`] (from [`HiveArray::claim`]): write a
+/// value with [`write`](HiveClaim::write), or initialise the slot in place through
+/// [`as_uninit_mut`](HiveClaim::as_uninit_mut) / [`as_ptr`](HiveClaim::as_ptr) and call
+/// [`assume_init`](HiveClaim::assume_init); either gives a [`HiveBox`]. Dropping the claim frees
+/// the slot and drops nothing.
+///
+/// A `mem::forget`-ten claim keeps its slot forever, and makes the hive leak (not drop) the
+/// values still in it when it is dropped, since it can no longer tell which slot is empty.
+///
+/// ```
+/// let hive = makai_collections::HiveArray::<u64, 4>::new();
+/// let claim = hive.claim().unwrap();
+/// let b = claim.write(42);
+/// assert_eq!((*b, hive.len()), (42, 1));
+/// ```
+pub struct HiveClaim<'h, T> {
+    ptr: NonNull<T>,
+    hive: HiveRef,
+    _hive: PhantomData<(&'h (), T)>,
+}
+
+impl<'h, T> HiveClaim<'h, T> {
+    /// The slot's index in its hive.
+    ///
+    /// ```
+    /// let hive = makai_collections::HiveArray::<u8, 4>::new();
+    /// assert_eq!(hive.claim().unwrap().index(), 0);
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn index(&self) -> usize {
+        self.hive.index_of(self.ptr)
+    }
+
+    /// The slot's stable address (uninitialised memory: write before reading).
+    ///
+    /// ```
+    /// let hive = makai_collections::HiveArray::<u8, 4>::new();
+    /// let claim = hive.claim().unwrap();
+    /// assert_eq!(hive.index_of(claim.as_ptr().as_ptr()), Some(0));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn as_ptr(&self) -> NonNull<T> {
+        self.ptr
+    }
+
+    /// The slot, for initialisation in place.
+    ///
+    /// ```
+    /// let hive = makai_collections::HiveArray::<u8, 4>::new();
+    /// let mut claim = hive.claim().unwrap();
+    /// claim.as_uninit_mut().write(5);
+    /// // SAFETY: just initialised.
+    /// assert_eq!(*unsafe { claim.assume_init() }, 5);
+    /// ```
+    #[inline]
+    pub fn as_uninit_mut(&mut self) -> &mut MaybeUninit<T> {
+        // SAFETY: the claim owns the slot exclusively; `MaybeUninit<T>` has `T`'s layout and
+        // accepts any contents.
+        unsafe { self.ptr.cast::<MaybeUninit<T>>().as_mut() }
+    }
+
+    /// Writes `value` into the slot and returns the box owning it.
+    ///
+    /// ```
+    /// let hive = makai_collections::HiveArray::<String, 4>::new();
+    /// let b = hive.claim().unwrap().write("x".into());
+    /// assert_eq!(*b, "x");
+    /// ```
+    #[inline]
+    pub fn write(self, value: T) -> HiveBox<'h, T> {
+        // SAFETY: the claim owns the uninitialised slot exclusively; `ptr` is valid and aligned
+        // for a `T` (a zero-sized write is valid at any aligned address).
+        unsafe { self.ptr.write(value) };
+        // SAFETY: the slot is now initialised.
+        unsafe { self.assume_init() }
+    }
+
+    /// Turns the claim into a box of the value the caller wrote into the slot.
+    ///
+    /// # Safety
+    ///
+    /// The slot holds a fully initialised `T`.
+    ///
+    /// ```
+    /// let hive = makai_collections::HiveArray::<u32, 4>::new();
+    /// let claim = hive.claim().unwrap();
+    /// // SAFETY: the claim's pointer is valid for a write of a `u32`.
+    /// unsafe { claim.as_ptr().write(3) };
+    /// // SAFETY: just initialised.
+    /// assert_eq!(*unsafe { claim.assume_init() }, 3);
+    /// ```
+    #[inline]
+    pub unsafe fn assume_init(self) -> HiveBox<'h, T> {
+        let claim = ManuallyDrop::new(self);
+        let claims = claim.hive.claims();
+        claims.set(claims.get() - 1);
+        HiveBox::from_parts(claim.ptr, claim.hive)
+    }
+}
+
+impl<T> Drop for HiveClaim<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        let claims = self.hive.claims();
+        claims.set(claims.get() - 1);
+        // SAFETY: the claim owns slot `index < N`, which holds no value.
+        unsafe { self.hive.free(self.index()) };
+    }
+}
+
+impl<T> fmt::Debug for HiveClaim<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HiveClaim")
+            .field("index", &self.index())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The slot type of a hive of reference-counted values: a `u32` count and the value. Make the
+/// hive a `HiveArray<RcSlot<T>, N>` and allocate with [`HiveArray::alloc_rc`].
+///
+/// ```
+/// use makai_collections::{HiveArray, RcSlot};
+/// let hive = HiveArray::<RcSlot<u64>, 16>::new();
+/// assert!(hive.alloc_rc(1).is_ok());
+/// ```
+pub struct RcSlot<T> {
+    count: Cell<u32>,
+    value: T,
+}
+
+impl<T> fmt::Debug for RcSlot<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RcSlot")
+            .field("count", &self.count.get())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A reference-counted handle to a value in a hive of [`RcSlot`]s (Bun's `HiveRef`): `Clone`
+/// increments the count, `Drop` decrements it, and the last handle drops the value and frees
+/// the slot. Two pointers wide, `!Send` and `!Sync` (the count is not atomic).
+///
+/// ```
+/// use makai_collections::{HiveArray, HiveRc, RcSlot};
+/// let hive = HiveArray::<RcSlot<Vec<u8>>, 8>::new();
+/// let owner_a = hive.alloc_rc(vec![1, 2, 3]).ok().unwrap();
+/// let owner_b = HiveRc::clone(&owner_a);
+/// assert!(HiveRc::ptr_eq(&owner_a, &owner_b));
+/// drop(owner_a);
+/// assert_eq!(owner_b.len(), 3);
+/// ```
+///
+/// ```compile_fail,E0277
+/// use makai_collections::{HiveArray, RcSlot};
+/// fn sync<T: Sync>(_: &T) {}
+/// let hive = HiveArray::<RcSlot<u8>, 8>::new();
+/// sync(&hive.alloc_rc(1).ok().unwrap());
+/// ```
+pub struct HiveRc<'h, T> {
+    ptr: NonNull<RcSlot<T>>,
+    hive: HiveRef,
+    _hive: PhantomData<(&'h (), RcSlot<T>)>,
+}
+
+impl<T> HiveRc<'_, T> {
+    /// Number of handles to this value.
+    ///
+    /// ```
+    /// use makai_collections::{HiveArray, HiveRc, RcSlot};
+    /// let hive = HiveArray::<RcSlot<u8>, 2>::new();
+    /// let a = hive.alloc_rc(1).unwrap();
+    /// assert_eq!(HiveRc::strong_count(&a), 1);
+    /// ```
+    #[must_use]
+    pub fn strong_count(this: &Self) -> u32 {
+        this.slot().count.get()
+    }
+
+    /// `true` when both handles share one value.
+    ///
+    /// ```
+    /// use makai_collections::{HiveArray, HiveRc, RcSlot};
+    /// let hive = HiveArray::<RcSlot<u8>, 2>::new();
+    /// let (a, b) = (hive.alloc_rc(1).unwrap(), hive.alloc_rc(1).unwrap());
+    /// assert!(!HiveRc::ptr_eq(&a, &b) && HiveRc::ptr_eq(&a, &a.clone()));
+    /// ```
+    #[must_use]
+    pub fn ptr_eq(this: &Self, other: &Self) -> bool {
+        this.ptr == other.ptr
+    }
+
+    /// The value, mutably, when this is the only handle.
+    ///
+    /// ```
+    /// use makai_collections::{HiveArray, HiveRc, RcSlot};
+    /// let hive = HiveArray::<RcSlot<u8>, 2>::new();
+    /// let mut a = hive.alloc_rc(1).unwrap();
+    /// *HiveRc::get_mut(&mut a).unwrap() = 2;
+    /// let b = a.clone();
+    /// assert!(HiveRc::get_mut(&mut a).is_none());
+    /// # drop(b);
+    /// ```
+    #[must_use]
+    pub fn get_mut(this: &mut Self) -> Option<&mut T> {
+        if this.slot().count.get() != 1 {
+            return None;
+        }
+        // SAFETY: the slot holds an initialised `RcSlot<T>`, and this is its only handle, so
+        // nothing else refers to the value while `this` is borrowed mutably.
+        Some(unsafe { &mut (*this.ptr.as_ptr()).value })
+    }
+
+    /// The address of the value (for reading and comparing: the value is shared).
+    ///
+    /// ```
+    /// use makai_collections::{HiveArray, HiveRc, RcSlot};
+    /// let hive = HiveArray::<RcSlot<u8>, 2>::new();
+    /// let a = hive.alloc_rc(7).unwrap();
+    /// assert_eq!(HiveRc::as_ptr(&a).as_ptr().cast_const(), &*a as *const u8);
+    /// ```
+    #[must_use]
+    pub fn as_ptr(this: &Self) -> NonNull<T> {
+        NonNull::from(&this.slot().value)
+    }
+
+    #[inline]
+    fn slot(&self) -> &RcSlot<T> {
+        // SAFETY: the slot holds an initialised `RcSlot<T>` while any handle lives.
+        unsafe { self.ptr.as_ref() }
+    }
+}
+
+impl<T> Clone for HiveRc<'_, T> {
+    /// Another handle to the same value.
+    ///
+    /// # Panics
+    ///
+    /// Never; more than `u32::MAX` handles to one value abort the process.
+    fn clone(&self) -> Self {
+        let count = &self.slot().count;
+        match count.get().checked_add(1) {
+            Some(n) => count.set(n),
+            None => std::process::abort(),
+        }
+        Self {
+            ptr: self.ptr,
+            hive: self.hive,
+            _hive: PhantomData,
+        }
+    }
+}
+
+impl<T> Deref for HiveRc<'_, T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        &self.slot().value
+    }
+}
+
+impl<T> Drop for HiveRc<'_, T> {
+    fn drop(&mut self) {
+        let count = &self.slot().count;
+        let n = count.get() - 1;
+        count.set(n);
+        if n != 0 {
+            return;
+        }
+        let _free = FreeOnDrop(self.hive, self.hive.index_of(self.ptr));
+        // SAFETY: this was the last handle, so the slot's value is dropped exactly once here.
+        unsafe { self.ptr.drop_in_place() };
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for HiveRc<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for HiveRc<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn claim_order_crosses_words() {
-        let hive = HiveArray::<u8, 3>::new();
+        let hive = HiveArray::<u8, 150>::new();
         let boxes: Vec<_> = (0..150).map(|i| hive.alloc(i as u8).unwrap()).collect();
         assert_eq!(hive.summary.get(), 0b11);
+        assert!(hive.is_full());
         assert_eq!(hive.index_of(&raw const *boxes[70]), Some(70));
         drop(boxes);
         assert_eq!(hive.summary.get(), 0);
@@ -692,10 +1233,30 @@ mod tests {
     }
 
     #[test]
-    fn zero_words_is_always_full() {
+    fn zero_slots_is_always_full() {
         let hive = HiveArray::<u8, 0>::new();
         assert!(hive.is_full());
         assert_eq!(hive.alloc(1).unwrap_err(), 1);
         assert!(!hive.contains(std::ptr::null()));
+    }
+
+    #[test]
+    fn words_are_stored_in_reverse() {
+        let hive = HiveArray::<u8, 130>::new();
+        let boxes: Vec<_> = (0..129).map(|i| hive.alloc(i as u8).unwrap()).collect();
+        // SAFETY: read-only look at the bitmap while no handle writes it.
+        let words = unsafe { *hive.words.get() };
+        assert_eq!(words, [1, u64::MAX, u64::MAX]);
+        drop(boxes);
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(size_of::<HiveArray<u64, 1>>(), 8 + 16 + 8);
+        assert_eq!(size_of::<HiveArray<u64, 65>>(), 2 * 8 + 16 + 65 * 8);
+        assert_eq!(size_of::<HiveArray<[u8; 1024], 4>>(), 8 + 16 + 4 * 1024);
+        assert_eq!(size_of::<HiveArray<u8, 4096>>(), 64 * 8 + 16 + 4096);
+        assert_eq!(size_of::<HiveArray<u8, 0>>(), 16);
+        assert_eq!(size_of::<HiveRc<'_, u8>>(), 16);
     }
 }

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, Read, Write};
 
-use makai::collections::{HiveBox, HiveFallback, LinearFifo, Static};
+use makai::collections::{FallbackBox, HiveArray, HiveBox, HiveFallback, LinearFifo, Static};
 
 /// A request object, as a server would pool it.
 struct Request {
@@ -14,17 +14,25 @@ struct Request {
 pub(crate) fn section() {
     crate::heading("makai-collections: pools with stable addresses, rings that never lose an item");
 
-    // 64 inline slots, then the heap. Built in place on the heap: no stack copy of the pool.
-    let pool = HiveFallback::<Request, 1>::new_boxed();
+    // 64 inline slots (the parameter is the capacity in slots), then the heap. Built in place
+    // on the heap: no stack copy of the pool.
+    let pool = HiveFallback::<Request, 64>::new_boxed();
     println!(
-        "request pool: {} inline slots, {} bytes; a HiveBox is {} bytes",
+        "request pool: {} inline slots, {} bytes; a FallbackBox is {} bytes, a HiveBox {}",
         pool.hive().capacity(),
-        size_of::<HiveFallback<Request, 1>>(),
+        size_of::<HiveFallback<Request, 64>>(),
+        size_of::<FallbackBox<'_, Request>>(),
         size_of::<HiveBox<'_, Request>>()
+    );
+    // Small pools cost what they hold: Bun's 4-slot pool of 1 KiB connection states.
+    println!(
+        "a 4-slot hive of 1 KiB states is {} bytes (slots + {} bytes of bitmap and bookkeeping)",
+        size_of::<HiveArray<[u8; 1024], 4>>(),
+        size_of::<HiveArray<[u8; 1024], 4>>() - 4 * 1024
     );
 
     // A burst of 100 concurrent requests: the first 64 get hive slots, the rest spill.
-    let burst: Vec<HiveBox<'_, Request>> = (0..100)
+    let burst: Vec<FallbackBox<'_, Request>> = (0..100)
         .map(|id| {
             pool.alloc(Request {
                 id,
@@ -37,11 +45,11 @@ pub(crate) fn section() {
         .filter(|r| pool.hive().contains(&raw const ***r))
         .count();
     println!(
-        "burst of {}: {in_hive} in the hive, spill_count() = {} (size W for the peak)",
+        "burst of {}: {in_hive} in the hive, spill_count() = {} (size N for the peak)",
         burst.len(),
         pool.spill_count()
     );
-    let addr = HiveBox::as_ptr(&burst[10]);
+    let addr = FallbackBox::as_ptr(&burst[10]);
     println!(
         "request {} at slot {:?}, path {}",
         burst[10].id,
