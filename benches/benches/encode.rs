@@ -7,14 +7,15 @@
 //!
 //! Groups: `latin1_to_utf8`, `utf16_to_utf8` (into a buffer, and allocating vs
 //! `String::from_utf16`), `utf8_to_utf16`, `validate_utf8`, `first_non_ascii`,
-//! `eq_ignore_ascii_case` (HTTP header names, half equal), `index_of_byte`.
+//! `eq_ignore_ascii_case` (HTTP header names, half equal), `index_of_byte`; and `EncStr`
+//! construction and clone against `Str` (4096 distinct strings per length).
 //!
 //! Reproduce: `cargo bench -p makai-benches --bench encode -- --warm-up-time 1 --measurement-time 3`.
 
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use makai::string::encode;
+use makai::string::{EncStr, Str, encode};
 
 const CORPUS: usize = 2 << 20;
 const SIZES: [(usize, &str); 3] = [(64, "64B"), (4096, "4KiB"), (1 << 20, "1MiB")];
@@ -443,12 +444,68 @@ fn ascii_helpers(c: &mut Criterion) {
     g.finish();
 }
 
+fn enc_str(c: &mut Criterion) {
+    // 4096 distinct strings per length, from the mixed ASCII/Latin-1 corpus.
+    let text = latin1_text();
+    let mut g = c.benchmark_group("enc_str_new");
+    for len in [8usize, 15, 32, 200] {
+        let inputs: Vec<&str> = pieces(&text, len).into_iter().take(4096).collect();
+        g.throughput(Throughput::Elements(inputs.len() as u64));
+        g.bench_function(BenchmarkId::new("EncStr", len), |b| {
+            b.iter(|| {
+                for s in &inputs {
+                    black_box(EncStr::from(black_box(*s)));
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("Str", len), |b| {
+            b.iter(|| {
+                for s in &inputs {
+                    black_box(Str::from(black_box(*s)));
+                }
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("enc_str_clone");
+    for len in [8usize, 200] {
+        let encs: Vec<EncStr> = pieces(&text, len)
+            .into_iter()
+            .take(4096)
+            .map(EncStr::from)
+            .collect();
+        let strs: Vec<Str> = pieces(&text, len)
+            .into_iter()
+            .take(4096)
+            .map(Str::from)
+            .collect();
+        g.throughput(Throughput::Elements(encs.len() as u64));
+        g.bench_function(BenchmarkId::new("EncStr", len), |b| {
+            b.iter(|| {
+                for s in &encs {
+                    black_box(black_box(s).clone());
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("Str", len), |b| {
+            b.iter(|| {
+                for s in &strs {
+                    black_box(black_box(s).clone());
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
 criterion_group!(
     benches,
     latin1_to_utf8,
     utf16_to_utf8,
     utf8_to_utf16,
     validate,
-    ascii_helpers
+    ascii_helpers,
+    enc_str
 );
 criterion_main!(benches);

@@ -5,6 +5,7 @@
 
 mod alloc;
 mod collections;
+mod encode;
 mod error;
 mod fs;
 mod ptr;
@@ -22,6 +23,7 @@ fn main() {
     tagged::section();
     collections::section();
     string::section();
+    encode::section();
 }
 
 /// Prints a section heading.
