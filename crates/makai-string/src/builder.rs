@@ -9,6 +9,13 @@
 //! is alive, so slices handed out earlier are never aliased by a write (Stacked and Tree
 //! Borrows both accept this; the tests run under Miri with both). The cursor is a `Cell`, so
 //! `Filler` is not `Sync`: two threads cannot race on it.
+//!
+//! Counting is exact by default, and then [`Filler::finish`] (and the other finishing
+//! methods) panic when fewer bytes were appended than counted, in every build profile: a
+//! buffer is never handed over with a tail of bytes nobody wrote. Output whose size is only
+//! known up to a bound (escaping, formatting whose length is not cheap to know) is counted
+//! with [`StringBuilder::count_upper_bound`]; the finishing methods then trim the buffer to
+//! what was appended.
 
 use std::alloc::Layout;
 use std::cell::Cell;
@@ -17,7 +24,7 @@ use std::fmt;
 use std::mem::ManuallyDrop;
 use std::ptr::{self, NonNull};
 
-use makai_alloc::{Allocator, Global};
+use makai_alloc::{Allocator, Arena, Global};
 use makai_error::{AllocError, HandleOom};
 
 use crate::Str;
@@ -47,6 +54,8 @@ use crate::repr;
 pub struct StringBuilder<A: Allocator = Global> {
     /// Bytes counted so far.
     len: usize,
+    /// Whether some piece was counted by an upper bound (then finishing trims).
+    bounded: bool,
     alloc: A,
 }
 
@@ -61,6 +70,7 @@ impl StringBuilder {
     pub const fn new() -> StringBuilder {
         StringBuilder {
             len: 0,
+            bounded: false,
             alloc: Global,
         }
     }
@@ -76,21 +86,52 @@ impl Default for StringBuilder {
 impl<A: Allocator> StringBuilder<A> {
     /// A builder whose one allocation comes from `alloc`.
     ///
+    /// With an [`Arena`], the finished string borrows the arena
+    /// ([`finish`](Filler::<&Arena>::finish) returns `&'a str`):
+    ///
+    /// ```
+    /// use makai_alloc::Arena;
+    /// let arena = Arena::new();
+    /// let mut b = makai_string::StringBuilder::new_in(&arena);
+    /// b.count("model=").count_display(&4.5f32.to_bits());
+    /// let f = b.allocate();
+    /// f.append("model=");
+    /// f.append_display(&4.5f32.to_bits());
+    /// let s: &str = f.finish(); // lives as long as `arena`
+    /// assert_eq!(s, "model=1083179008");
+    /// ```
+    #[inline]
+    pub fn new_in(alloc: A) -> StringBuilder<A> {
+        StringBuilder {
+            len: 0,
+            bounded: false,
+            alloc,
+        }
+    }
+
+    /// The earlier name of [`new_in`](StringBuilder::new_in), kept so that code written
+    /// against it compiles.
+    ///
     /// ```
     /// use makai_alloc::Global;
     /// let mut b = makai_string::StringBuilder::with_allocator(&Global);
     /// b.count("abc");
     /// assert_eq!(b.allocate().append("abc"), "abc");
     /// ```
+    #[doc(hidden)]
     #[inline]
     pub fn with_allocator(alloc: A) -> StringBuilder<A> {
-        StringBuilder { len: 0, alloc }
+        StringBuilder::new_in(alloc)
     }
 
     /// Adds `n` bytes to the count.
     #[inline]
+    #[track_caller]
     fn add(&mut self, n: usize) -> &mut Self {
-        self.len = self.len.checked_add(n).unwrap_or_else(|| count_overflow());
+        self.len = match self.len.checked_add(n) {
+            Some(len) => len,
+            None => count_overflow(),
+        };
         self
     }
 
@@ -106,6 +147,7 @@ impl<A: Allocator> StringBuilder<A> {
     /// assert_eq!(b.len(), 3);
     /// ```
     #[inline]
+    #[track_caller]
     pub fn count(&mut self, s: &str) -> &mut Self {
         self.add(s.len())
     }
@@ -122,6 +164,7 @@ impl<A: Allocator> StringBuilder<A> {
     /// assert_eq!(b.len(), 2);
     /// ```
     #[inline]
+    #[track_caller]
     pub fn count_bytes(&mut self, bytes: &[u8]) -> &mut Self {
         self.add(bytes.len())
     }
@@ -142,11 +185,13 @@ impl<A: Allocator> StringBuilder<A> {
     /// assert_eq!(&*f.finish(), "abcd");
     /// ```
     #[inline]
+    #[track_caller]
     pub fn count_len(&mut self, n: usize) -> &mut Self {
         self.add(n)
     }
 
-    /// Counts a string that will be appended with [`Filler::append_z`] (its bytes plus a NUL).
+    /// Counts a string that will be appended with [`Filler::append_with_nul`] (its bytes plus
+    /// a NUL).
     ///
     /// # Panics
     ///
@@ -154,12 +199,99 @@ impl<A: Allocator> StringBuilder<A> {
     ///
     /// ```
     /// let mut b = makai_string::StringBuilder::new();
-    /// b.count_z("ls");
+    /// b.count_with_nul("ls");
     /// assert_eq!(b.len(), 3);
     /// ```
+    #[doc(alias = "countZ")]
+    #[doc(alias = "count_z")]
     #[inline]
-    pub fn count_z(&mut self, s: &str) -> &mut Self {
+    #[track_caller]
+    pub fn count_with_nul(&mut self, s: &str) -> &mut Self {
         self.add(s.len()).add(1)
+    }
+
+    /// The earlier name of [`count_with_nul`](StringBuilder::count_with_nul).
+    ///
+    /// ```
+    /// let mut b = makai_string::StringBuilder::new();
+    /// assert_eq!(b.count_z("ls").len(), 3);
+    /// ```
+    #[doc(hidden)]
+    #[inline]
+    #[track_caller]
+    pub fn count_z(&mut self, s: &str) -> &mut Self {
+        self.count_with_nul(s)
+    }
+
+    /// Counts the `Display` output of `value` without formatting it: integers count their
+    /// digits, strings their length (see [`DisplayLen`]). Append it with
+    /// [`Filler::append_display`].
+    ///
+    /// # Panics
+    ///
+    /// If the total overflows `usize`.
+    ///
+    /// ```
+    /// let mut b = makai_string::StringBuilder::new();
+    /// b.count_display(&-1204i32).count_display(&u64::MAX).count_display("id").count_display(&'é');
+    /// assert_eq!(b.len(), 5 + 20 + 2 + 2);
+    /// ```
+    #[inline]
+    #[track_caller]
+    pub fn count_display<T: DisplayLen + ?Sized>(&mut self, value: &T) -> &mut Self {
+        self.add(value.display_len())
+    }
+
+    /// Counts a piece by an upper bound `max` of its length, for output whose exact size is
+    /// not cheap to know (escaping, `{:?}`, floats). The builder allocates the bound; the
+    /// finishing methods ([`Filler::finish`], [`Filler::into_str`], ...) then trim the buffer
+    /// to the bytes actually appended instead of requiring the exact count: with the global
+    /// allocator `finish` shrinks the block in place when the allocator can (one `realloc`),
+    /// `into_str` keeps the spare bytes as capacity, and an arena keeps them as unused arena
+    /// space until it is reset.
+    ///
+    /// # Panics
+    ///
+    /// If the total overflows `usize`.
+    ///
+    /// ```
+    /// // JSON-escape a delta: at most 6 output bytes per input byte (`\u001f`).
+    /// let delta = "say \"hi\"\n";
+    /// let mut b = makai_string::StringBuilder::new();
+    /// b.count("\"").count_upper_bound(delta.len() * 6).count("\"");
+    /// let f = b.allocate();
+    /// f.append("\"");
+    /// for c in delta.chars() {
+    ///     match c {
+    ///         '"' => f.append("\\\""),
+    ///         '\n' => f.append("\\n"),
+    ///         c => f.append(c.encode_utf8(&mut [0; 4])),
+    ///     };
+    /// }
+    /// f.append("\"");
+    /// assert_eq!(&*f.finish(), r#""say \"hi\"\n""#); // trimmed to what was appended
+    /// ```
+    #[inline]
+    #[track_caller]
+    pub fn count_upper_bound(&mut self, max: usize) -> &mut Self {
+        self.bounded = true;
+        self.add(max)
+    }
+
+    /// Whether every piece was counted exactly (no [`count_upper_bound`]); then the
+    /// finishing methods require the buffer to be filled exactly.
+    ///
+    /// [`count_upper_bound`]: StringBuilder::count_upper_bound
+    ///
+    /// ```
+    /// let mut b = makai_string::StringBuilder::new();
+    /// assert!(b.count("x").is_exact());
+    /// assert!(!b.count_upper_bound(4).is_exact());
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn is_exact(&self) -> bool {
+        !self.bounded
     }
 
     /// Counts the output of `args`, which will be appended with [`Filler::append_fmt`]. The
@@ -175,13 +307,18 @@ impl<A: Allocator> StringBuilder<A> {
     /// b.count_fmt(format_args!("{}-{}", 12, "ab"));
     /// assert_eq!(b.len(), 5);
     /// ```
+    #[track_caller]
     pub fn count_fmt(&mut self, args: fmt::Arguments<'_>) -> &mut Self {
         if let Some(s) = args.as_str() {
             return self.add(s.len());
         }
         let mut counter = CountWriter(0);
-        fmt::write(&mut counter, args)
-            .expect("a formatting trait implementation returned an error");
+        if fmt::write(&mut counter, args).is_err() {
+            if counter.0 == usize::MAX {
+                count_overflow();
+            }
+            format_error();
+        }
         self.add(counter.0)
     }
 
@@ -237,6 +374,7 @@ impl<A: Allocator> StringBuilder<A> {
         Ok(Filler {
             base: block.cast::<u8>(),
             cap: self.len,
+            exact: !self.bounded,
             pos: Cell::new(0),
             raw_bytes: Cell::new(false),
             formatting: Cell::new(false),
@@ -249,6 +387,7 @@ impl<A: Allocator> fmt::Debug for StringBuilder<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StringBuilder")
             .field("counted", &self.len)
+            .field("exact", &!self.bounded)
             .finish_non_exhaustive()
     }
 }
@@ -264,23 +403,39 @@ fn count_overflow() -> ! {
 struct CountWriter(usize);
 
 impl fmt::Write for CountWriter {
+    /// Adds up the pieces; an overflow stops formatting with the count at `usize::MAX`
+    /// (the caller panics, at its own call site).
     #[inline]
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0 = self
-            .0
-            .checked_add(s.len())
-            .unwrap_or_else(|| count_overflow());
-        Ok(())
+        match self.0.checked_add(s.len()) {
+            Some(n) => {
+                self.0 = n;
+                Ok(())
+            }
+            None => {
+                self.0 = usize::MAX;
+                Err(fmt::Error)
+            }
+        }
     }
 }
 
-/// The filling phase: one buffer of exactly the counted size, appended to through `&self`.
-/// Each append returns a slice of the buffer that stays valid, next to every other appended
-/// slice, as long as the filler is borrowed.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn format_error() -> ! {
+    panic!("a formatting trait implementation returned an error")
+}
+
+/// The filling phase: one buffer of the counted size, appended to through `&self`. Each
+/// append returns a slice of the buffer that stays valid, next to every other appended slice,
+/// as long as the filler is borrowed; [`as_str`](Filler::as_str) shows everything so far.
 ///
-/// Appending more than was counted panics (in every build profile; never undefined
-/// behaviour). [`finish`](Filler::finish) and [`into_str`](Filler::into_str) hand the same
-/// buffer over without copying it; dropping the filler frees it.
+/// Appending more than was counted panics (in every build profile, at the caller's line;
+/// never undefined behaviour). [`finish`](Filler::finish) and [`into_str`](Filler::into_str)
+/// hand the same buffer over without copying it; dropping the filler frees it. After exact
+/// counting, finishing a buffer that is not full panics, in every build profile; after
+/// [`StringBuilder::count_upper_bound`] it trims.
 ///
 /// ```
 /// use makai_string::StringBuilder;
@@ -288,17 +443,17 @@ impl fmt::Write for CountWriter {
 /// let args = ["ls", "-la", "/tmp"];
 /// let mut b = StringBuilder::new();
 /// for a in args {
-///     b.count_z(a);
+///     b.count_with_nul(a);
 /// }
 /// let f = b.allocate();
-/// let argv: Vec<&std::ffi::CStr> = args.iter().map(|a| f.append_z(a)).collect();
+/// let argv: Vec<&std::ffi::CStr> = args.iter().map(|a| f.append_with_nul(a)).collect();
 /// assert_eq!(argv[2].to_bytes(), b"/tmp");
 /// assert_eq!(f.remaining(), 0);
 /// ```
 ///
 /// The slices borrow the filler, so it cannot be finished while they are in use:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0505
 /// let mut b = makai_string::StringBuilder::new();
 /// b.count("a");
 /// let f = b.allocate();
@@ -307,9 +462,23 @@ impl fmt::Write for CountWriter {
 /// println!("{s}{all}");
 /// ```
 ///
+/// A string finished into an arena borrows the arena, so the arena cannot be reset while it
+/// is in use:
+///
+/// ```compile_fail,E0502
+/// let mut arena = makai_alloc::Arena::new();
+/// let mut b = makai_string::StringBuilder::new_in(&arena);
+/// b.count("x");
+/// let f = b.allocate();
+/// f.append("x");
+/// let s: &str = f.finish();
+/// arena.reset(); // error: `arena` is still borrowed by `s`
+/// println!("{s}");
+/// ```
+///
 /// A filler is not `Sync` (its cursor is a `Cell`):
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// fn shared<T: Sync>(_: &T) {}
 /// let f = makai_string::StringBuilder::new().allocate();
 /// shared(&f);
@@ -319,6 +488,9 @@ pub struct Filler<A: Allocator = Global> {
     base: NonNull<u8>,
     /// Size of the block: the counted bytes.
     cap: usize,
+    /// Whether the count was exact (then finishing requires `pos == cap`), or an upper
+    /// bound (then finishing trims to `pos`).
+    exact: bool,
     /// Bytes `0..pos` are written and may be shared; `pos..cap` are untouched.
     pos: Cell<usize>,
     /// Whether `append_bytes` was used, so UTF-8 must be checked before handing out a `str`.
@@ -387,6 +559,70 @@ impl<A: Allocator> Filler<A> {
         self.cap - self.pos.get()
     }
 
+    /// Whether the count was exact (see [`StringBuilder::is_exact`]).
+    ///
+    /// ```
+    /// let mut b = makai_string::StringBuilder::new();
+    /// b.count_upper_bound(8);
+    /// assert!(!b.allocate().is_exact());
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn is_exact(&self) -> bool {
+        self.exact
+    }
+
+    /// Everything appended so far, as bytes. The slice stays valid while more is appended.
+    ///
+    /// ```
+    /// let mut b = makai_string::StringBuilder::new();
+    /// b.count_bytes(&[0xFF]).count("a");
+    /// let f = b.allocate();
+    /// f.append_bytes(&[0xFF]);
+    /// let so_far = f.as_bytes();
+    /// f.append("a");
+    /// assert_eq!((so_far, f.as_bytes()), (&[0xFF][..], &[0xFF, b'a'][..]));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        // SAFETY: bytes `0..pos` were written by `write` and are never written again.
+        unsafe { self.written(self.base.as_ptr(), self.pos.get()) }
+    }
+
+    /// Everything appended so far, as text (for example to hash or look up a record before
+    /// finishing it). The slice stays valid while more is appended.
+    ///
+    /// # Panics
+    ///
+    /// If [`append_bytes`](Filler::append_bytes) left bytes that are not UTF-8 (such as half
+    /// of a character); [`as_bytes`](Filler::as_bytes) never panics.
+    ///
+    /// ```
+    /// let mut b = makai_string::StringBuilder::new();
+    /// b.count("event: ").count("ping");
+    /// let f = b.allocate();
+    /// f.append("event: ");
+    /// assert_eq!(f.as_str(), "event: ");
+    /// f.append("ping");
+    /// assert_eq!(f.as_str(), "event: ping");
+    /// ```
+    #[inline]
+    #[must_use]
+    #[track_caller]
+    pub fn as_str(&self) -> &str {
+        let bytes = self.as_bytes();
+        if self.raw_bytes.get() {
+            match std::str::from_utf8(bytes) {
+                Ok(s) => s,
+                Err(e) => not_utf8("as_str", e.valid_up_to()),
+            }
+        } else {
+            // SAFETY: without `append_bytes`, every byte is a copy of a `&str` piece or a NUL.
+            unsafe { std::str::from_utf8_unchecked(bytes) }
+        }
+    }
+
     /// Copies `bytes` after the cursor and moves the cursor past them; returns where they
     /// start. This is the only place that writes to the buffer.
     #[inline]
@@ -444,9 +680,9 @@ impl<A: Allocator> Filler<A> {
     /// Appends raw bytes and returns the copy inside the buffer.
     ///
     /// The bytes need not be UTF-8 (a character may also be split across two calls);
-    /// [`finish`](Filler::finish) and [`into_str`](Filler::into_str) check that the whole
-    /// buffer is UTF-8 once any bytes were appended this way, and
-    /// [`finish_bytes`](Filler::finish_bytes) never checks.
+    /// [`finish`](Filler::finish), [`into_str`](Filler::into_str) and
+    /// [`as_str`](Filler::as_str) check that the bytes are UTF-8 once any bytes were appended
+    /// this way, and [`finish_bytes`](Filler::finish_bytes) never checks.
     ///
     /// # Panics
     ///
@@ -465,10 +701,9 @@ impl<A: Allocator> Filler<A> {
     #[inline]
     #[track_caller]
     pub fn append_bytes(&self, bytes: &[u8]) -> &[u8] {
-        assert!(
-            !self.formatting.get(),
-            "Filler::append_bytes called while append_fmt is formatting"
-        );
+        if self.formatting.get() {
+            bytes_while_formatting();
+        }
         self.raw_bytes.set(true);
         let start = self.write(bytes, "append_bytes");
         // SAFETY: `write` just filled `bytes.len()` bytes at `start`.
@@ -476,7 +711,7 @@ impl<A: Allocator> Filler<A> {
     }
 
     /// Appends `s` and a NUL byte and returns them as a C string (counted with
-    /// [`StringBuilder::count_z`]).
+    /// [`StringBuilder::count_with_nul`]).
     ///
     /// # Panics
     ///
@@ -485,22 +720,26 @@ impl<A: Allocator> Filler<A> {
     ///
     /// ```
     /// let mut b = makai_string::StringBuilder::new();
-    /// b.count_z("PATH=/bin");
+    /// b.count_with_nul("PATH=/bin");
     /// let f = b.allocate();
-    /// assert_eq!(f.append_z("PATH=/bin"), c"PATH=/bin");
+    /// assert_eq!(f.append_with_nul("PATH=/bin"), c"PATH=/bin");
     /// ```
+    #[doc(alias = "appendZ")]
+    #[doc(alias = "append_z")]
     #[track_caller]
-    pub fn append_z(&self, s: &str) -> &CStr {
+    pub fn append_with_nul(&self, s: &str) -> &CStr {
         if let Some(i) = s.bytes().position(|b| b == 0) {
-            panic!("Filler::append_z: the string has a NUL byte at index {i}");
+            panic!("Filler::append_with_nul: the string has a NUL byte at index {i}");
         }
-        let needed = s.len().checked_add(1).unwrap_or_else(|| count_overflow());
+        let Some(needed) = s.len().checked_add(1) else {
+            count_overflow()
+        };
         let pos = self.pos.get();
         if needed > self.cap - pos {
-            overflow("append_z", pos, needed, self.cap);
+            overflow("append_with_nul", pos, needed, self.cap);
         }
-        let start = self.write(s.as_bytes(), "append_z");
-        self.write(&[0], "append_z");
+        let start = self.write(s.as_bytes(), "append_with_nul");
+        self.write(&[0], "append_with_nul");
         // SAFETY: `write` filled `s.len() + 1` contiguous bytes at `start` (the room was
         // checked first, so both writes succeeded).
         let bytes = unsafe { self.written(start, needed) };
@@ -508,8 +747,22 @@ impl<A: Allocator> Filler<A> {
         unsafe { CStr::from_bytes_with_nul_unchecked(bytes) }
     }
 
-    /// Appends the output of `args` (counted with [`StringBuilder::count_fmt`]) and returns
-    /// it.
+    /// The earlier name of [`append_with_nul`](Filler::append_with_nul).
+    ///
+    /// ```
+    /// let mut b = makai_string::StringBuilder::new();
+    /// b.count_with_nul("x");
+    /// assert_eq!(b.allocate().append_z("x"), c"x");
+    /// ```
+    #[doc(hidden)]
+    #[inline]
+    #[track_caller]
+    pub fn append_z(&self, s: &str) -> &CStr {
+        self.append_with_nul(s)
+    }
+
+    /// Appends the output of `args` (counted with [`StringBuilder::count_fmt`], or by an
+    /// upper bound) and returns it.
     ///
     /// # Panics
     ///
@@ -532,52 +785,75 @@ impl<A: Allocator> Filler<A> {
         let outer = self.formatting.replace(true);
         let reset = ResetOnDrop(&self.formatting, outer);
         // Each piece is committed as it is written, so a `Display` that appends to this
-        // filler itself writes after it instead of over it.
-        fmt::write(&mut FmtSink(self), args)
-            .expect("a formatting trait implementation returned an error");
+        // filler itself writes after it instead of over it. A piece that does not fit stops
+        // formatting and is reported here, so the panic names the caller's line.
+        let mut sink = FmtSink {
+            filler: self,
+            overflow: None,
+        };
+        let result = fmt::write(&mut sink, args);
         drop(reset);
+        if let Some(needed) = sink.overflow {
+            overflow("append_fmt", self.pos.get(), needed, self.cap);
+        }
+        if result.is_err() {
+            format_error();
+        }
         let end = self.pos.get();
         // SAFETY: `start <= end <= cap`, inside the block.
         let first = unsafe { self.base.as_ptr().add(start) };
         // SAFETY: bytes `start..end` were all written by `write` since `start` was read.
         let bytes = unsafe { self.written(first, end - start) };
         // SAFETY: they are copies of `&str` pieces, or of strings and NUL bytes appended by
-        // nested `append`/`append_z`/`append_fmt` calls (nested `append_bytes` panics), so
-        // they are UTF-8.
+        // nested `append`/`append_with_nul`/`append_fmt` calls (nested `append_bytes`
+        // panics), so they are UTF-8.
         unsafe { std::str::from_utf8_unchecked(bytes) }
     }
 
-    /// Checks the buffer before it is handed over: in debug builds, that it was filled
-    /// exactly; in release builds an unfilled tail becomes zero bytes. Returns the bytes.
+    /// Appends the `Display` output of `value` (counted with
+    /// [`StringBuilder::count_display`]) and returns it.
+    ///
+    /// # Panics
+    ///
+    /// As [`append_fmt`](Filler::append_fmt).
+    ///
+    /// ```
+    /// let (index, tokens) = (3u32, -17i64);
+    /// let mut b = makai_string::StringBuilder::new();
+    /// b.count("index=").count_display(&index).count(" tokens=").count_display(&tokens);
+    /// let f = b.allocate();
+    /// f.append("index=");
+    /// f.append_display(&index);
+    /// f.append(" tokens=");
+    /// assert_eq!(f.append_display(&tokens), "-17");
+    /// assert_eq!(&*f.finish(), "index=3 tokens=-17");
+    /// ```
+    #[inline]
     #[track_caller]
-    fn sealed_bytes(&self) -> &[u8] {
-        let pos = self.pos.get();
-        debug_assert!(
-            pos == self.cap,
-            "Filler: {pos} of the {} counted bytes were appended; count and append must match",
-            self.cap
-        );
-        if pos < self.cap {
-            // SAFETY: `pos < cap`: inside the block.
-            let tail = unsafe { self.base.as_ptr().add(pos) };
-            // SAFETY: bytes `pos..cap` are inside the block and were never handed out.
-            unsafe { tail.write_bytes(0, self.cap - pos) };
-            self.pos.set(self.cap);
-        }
-        // SAFETY: all `cap` bytes are now initialised; `write` filled `0..pos`.
-        unsafe { self.written(self.base.as_ptr(), self.cap) }
+    pub fn append_display<T: fmt::Display + ?Sized>(&self, value: &T) -> &str {
+        self.append_fmt(format_args!("{value}"))
     }
 
-    /// Checks that the sealed buffer is UTF-8 when raw bytes went in.
+    /// Checks the buffer before it is handed over and returns the length to hand over:
+    /// after an exact count, that it was filled exactly; after an upper-bound count, the
+    /// bytes appended.
+    #[inline]
     #[track_caller]
-    fn check_utf8(&self, bytes: &[u8]) {
+    fn seal(&self) -> usize {
+        let pos = self.pos.get();
+        if self.exact && pos != self.cap {
+            unfilled(pos, self.cap);
+        }
+        pos
+    }
+
+    /// Checks that the appended bytes are UTF-8 when raw bytes went in.
+    #[track_caller]
+    fn check_utf8(&self, what: &str) {
         if self.raw_bytes.get()
-            && let Err(e) = std::str::from_utf8(bytes)
+            && let Err(e) = std::str::from_utf8(self.as_bytes())
         {
-            panic!(
-                "Filler: append_bytes left bytes that are not UTF-8 (at byte {}); use finish_bytes",
-                e.valid_up_to()
-            );
+            not_utf8(what, e.valid_up_to());
         }
     }
 
@@ -592,13 +868,13 @@ impl<A: Allocator> Filler<A> {
 
 impl Filler<Global> {
     /// Hands the buffer over as a `Box<str>`, without copying: the box's bytes are at the
-    /// address the first append wrote to.
+    /// address the first append wrote to. After [`StringBuilder::count_upper_bound`] the
+    /// block is first shrunk to the appended bytes (a `realloc`, usually in place).
     ///
     /// # Panics
     ///
-    /// In debug builds, if the appended bytes do not add up to the counted size (in release
-    /// builds the unfilled tail is zero bytes); if [`append_bytes`](Filler::append_bytes) left
-    /// bytes that are not UTF-8.
+    /// After an exact count, if fewer bytes were appended than counted (in every build
+    /// profile); if [`append_bytes`](Filler::append_bytes) left bytes that are not UTF-8.
     ///
     /// ```
     /// let mut b = makai_string::StringBuilder::new();
@@ -609,23 +885,30 @@ impl Filler<Global> {
     /// let s = f.finish();
     /// assert_eq!((&*s, s.as_ptr()), ("key=value", addr));
     /// ```
+    ///
+    /// ```should_panic
+    /// let mut b = makai_string::StringBuilder::new();
+    /// b.count("counted, never appended");
+    /// let f = b.allocate();
+    /// f.append("counted");
+    /// let _ = f.finish(); // panics: 7 of the 23 counted bytes were appended
+    /// ```
     #[track_caller]
     #[must_use]
     pub fn finish(self) -> Box<str> {
-        let bytes = self.sealed_bytes();
-        self.check_utf8(bytes);
+        self.check_utf8("finish");
         let bytes = self.finish_bytes();
         // SAFETY: checked above when raw bytes were appended; otherwise every byte came from
         // a `&str` (or is a NUL).
         unsafe { std::str::from_boxed_utf8_unchecked(bytes) }
     }
 
-    /// Hands the buffer over as bytes, without copying and without a UTF-8 check.
+    /// Hands the buffer over as bytes, without copying and without a UTF-8 check (trimmed
+    /// after an upper-bound count, as [`finish`](Filler::finish)).
     ///
     /// # Panics
     ///
-    /// In debug builds, if the appended bytes do not add up to the counted size (in release
-    /// builds the unfilled tail is zero bytes).
+    /// After an exact count, if fewer bytes were appended than counted.
     ///
     /// ```
     /// let mut b = makai_string::StringBuilder::new();
@@ -637,13 +920,105 @@ impl Filler<Global> {
     #[track_caller]
     #[must_use]
     pub fn finish_bytes(self) -> Box<[u8]> {
-        self.sealed_bytes();
+        let len = self.seal();
         let (base, cap, Global) = self.into_parts();
-        let slice = ptr::slice_from_raw_parts_mut(base.as_ptr(), cap);
+        // `cap` with alignment 1 was a valid layout when the block was allocated, and
+        // `len <= cap`, so both layouts are valid.
+        let old = Layout::from_size_align(cap, 1).expect("the block's layout");
+        let new = Layout::from_size_align(len, 1).expect("not larger than the block's");
+        let base = if len == cap {
+            base
+        } else if len == 0 {
+            // SAFETY: `cap > len = 0`: a live block of `Global` with layout `old`.
+            unsafe { Global.deallocate(base, old) };
+            return Box::default();
+        } else {
+            // SAFETY: `base` is a live block of `Global` with layout `old`, and `new` is not
+            // larger; on success the block moves to the returned pointer.
+            match unsafe { Global.shrink(base, old, new) } {
+                Ok(block) => block.cast::<u8>(),
+                Err(AllocError) => {
+                    // SAFETY: the first `len` bytes are initialised (written by `write`).
+                    let copy = Box::<[u8]>::from(unsafe {
+                        std::slice::from_raw_parts(base.as_ptr(), len)
+                    });
+                    // SAFETY: the shrink failed, so the block is still live with `old`.
+                    unsafe { Global.deallocate(base, old) };
+                    return copy;
+                }
+            }
+        };
+        let slice = ptr::slice_from_raw_parts_mut(base.as_ptr(), len);
         // SAFETY: the block came from `makai_alloc::Global` (the process's global allocator,
-        // the one `Box` uses) with layout `(cap, 1)`, which is `Layout::for_value` of a
-        // `[u8]` of length `cap`; all bytes are initialised; ownership moves to the box.
+        // the one `Box` uses) with layout `(len, 1)` (allocated so, or shrunk to it), which
+        // is `Layout::for_value` of a `[u8]` of length `len`; its bytes are initialised;
+        // ownership moves to the box.
         unsafe { Box::from_raw(slice) }
+    }
+}
+
+impl<'a> Filler<&'a Arena> {
+    /// Hands the buffer over as a string that lives as long as the arena, without copying.
+    /// After [`StringBuilder::count_upper_bound`] the string is the appended bytes and the
+    /// rest of the block stays unused arena space until the arena is reset.
+    ///
+    /// # Panics
+    ///
+    /// After an exact count, if fewer bytes were appended than counted; if
+    /// [`append_bytes`](Filler::append_bytes) left bytes that are not UTF-8.
+    ///
+    /// ```
+    /// use makai_alloc::Arena;
+    /// use makai_string::StringBuilder;
+    ///
+    /// let arena = Arena::new();
+    /// let records: Vec<&str> = (0..3)
+    ///     .map(|i| {
+    ///         let mut b = StringBuilder::new_in(&arena);
+    ///         b.count("req-").count_display(&i);
+    ///         let f = b.allocate();
+    ///         f.append("req-");
+    ///         f.append_display(&i);
+    ///         f.finish()
+    ///     })
+    ///     .collect();
+    /// assert_eq!(records, ["req-0", "req-1", "req-2"]); // all alive until `arena` goes
+    /// ```
+    #[track_caller]
+    #[must_use]
+    pub fn finish(self) -> &'a str {
+        self.check_utf8("finish");
+        let bytes = self.finish_bytes();
+        // SAFETY: checked above when raw bytes were appended; otherwise every byte came from
+        // a `&str` (or is a NUL).
+        unsafe { std::str::from_utf8_unchecked(bytes) }
+    }
+
+    /// Hands the buffer over as bytes that live as long as the arena, without copying and
+    /// without a UTF-8 check.
+    ///
+    /// # Panics
+    ///
+    /// After an exact count, if fewer bytes were appended than counted.
+    ///
+    /// ```
+    /// let arena = makai_alloc::Arena::new();
+    /// let mut b = makai_string::StringBuilder::new_in(&arena);
+    /// b.count_upper_bound(16);
+    /// let f = b.allocate();
+    /// f.append_bytes(&[1, 2]);
+    /// assert_eq!(f.finish_bytes(), &[1, 2]);
+    /// ```
+    #[track_caller]
+    #[must_use]
+    pub fn finish_bytes(self) -> &'a [u8] {
+        let len = self.seal();
+        let (base, _, _arena) = self.into_parts();
+        // SAFETY: the block came from `&'a Arena` and is never freed individually now (the
+        // filler's `Drop` does not run): it stays valid until the arena is reset or dropped,
+        // which needs the arena unborrowed, after `'a`. Its first `len` bytes are
+        // initialised and nothing writes to them again.
+        unsafe { std::slice::from_raw_parts(base.as_ptr(), len) }
     }
 }
 
@@ -652,7 +1027,8 @@ impl<A: Allocator + Send + 'static> Filler<A> {
     /// address they were appended to (also for short strings), and a small header holding
     /// the reference count and the allocator is allocated next to it from the global
     /// allocator (the buffer has exactly the counted size, so the count cannot live in it).
-    /// An empty buffer gives `Str::new()`.
+    /// An empty result gives `Str::new()`. After [`StringBuilder::count_upper_bound`] the
+    /// bytes not appended stay with the buffer as unused capacity.
     ///
     /// # Panics
     ///
@@ -693,15 +1069,16 @@ impl<A: Allocator + Send + 'static> Filler<A> {
     /// ```
     #[track_caller]
     pub fn try_into_str(self) -> Result<Str, AllocError> {
-        let bytes = self.sealed_bytes();
-        self.check_utf8(bytes);
-        if self.cap == 0 {
+        let len = self.seal();
+        self.check_utf8("into_str");
+        if len == 0 {
             return Ok(Str::new());
         }
         let (base, cap, alloc) = self.into_parts();
-        // SAFETY: `base` is a block of `alloc` with layout `(cap, 1)`, all bytes initialised
-        // and UTF-8 (checked above, or copied from `&str`s); ownership moves on success.
-        match unsafe { repr::adopt(base, cap, cap, alloc) } {
+        // SAFETY: `base` is a block of `alloc` with layout `(cap, 1)` whose first `len` bytes
+        // are initialised UTF-8 (checked above, or copied from `&str`s); ownership moves on
+        // success.
+        match unsafe { repr::adopt(base, len, cap, alloc) } {
             // SAFETY: a fresh counted representation with one reference, now the `Str`'s.
             Ok(repr) => Ok(unsafe { Str::from_repr(repr) }),
             Err(alloc) => {
@@ -732,7 +1109,21 @@ impl<A: Allocator> fmt::Debug for Filler<A> {
         f.debug_struct("Filler")
             .field("len", &self.pos.get())
             .field("capacity", &self.cap)
+            .field("exact", &self.exact)
             .finish_non_exhaustive()
+    }
+}
+
+impl<A: Allocator> fmt::Write for Filler<A> {
+    /// Appends `s`, so `write!(filler, ...)` works; the text must have been counted.
+    ///
+    /// # Panics
+    ///
+    /// If `s` does not fit in the counted bytes that remain.
+    #[inline]
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.append(s);
+        Ok(())
     }
 }
 
@@ -747,13 +1138,49 @@ fn overflow(what: &str, pos: usize, needed: usize, cap: usize) -> ! {
     )
 }
 
-/// `fmt::Write` into a filler, committing each piece as it is written.
-struct FmtSink<'f, A: Allocator>(&'f Filler<A>);
+/// The panic for finishing an exactly counted buffer that is not full.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn unfilled(pos: usize, cap: usize) -> ! {
+    panic!(
+        "Filler: only {pos} of the {cap} counted bytes were appended; count and append must \
+         match (or count with StringBuilder::count_upper_bound to let finishing trim)"
+    )
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn not_utf8(what: &str, at: usize) -> ! {
+    panic!(
+        "Filler::{what}: append_bytes left bytes that are not UTF-8 (at byte {at}); use as_bytes \
+         or finish_bytes"
+    )
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn bytes_while_formatting() -> ! {
+    panic!("Filler::append_bytes called while append_fmt is formatting")
+}
+
+/// `fmt::Write` into a filler, committing each piece as it is written; a piece that does not
+/// fit is recorded (its size) and stops formatting.
+struct FmtSink<'f, A: Allocator> {
+    filler: &'f Filler<A>,
+    overflow: Option<usize>,
+}
 
 impl<A: Allocator> fmt::Write for FmtSink<'_, A> {
     #[inline]
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.write(s.as_bytes(), "append_fmt");
+        if s.len() > self.filler.remaining() {
+            self.overflow = Some(s.len());
+            return Err(fmt::Error);
+        }
+        self.filler.write(s.as_bytes(), "append_fmt");
         Ok(())
     }
 }
@@ -764,5 +1191,149 @@ struct ResetOnDrop<'a>(&'a Cell<bool>, bool);
 impl Drop for ResetOnDrop<'_> {
     fn drop(&mut self) {
         self.0.set(self.1);
+    }
+}
+
+/// Types whose `Display` output has a length that is cheap to compute exactly, without
+/// formatting: what [`StringBuilder::count_display`] counts.
+///
+/// Implemented for the integer types (their digits, plus a `-`), `bool`, `char`, `str`,
+/// `String`, `Str`, `SmolStr`, `makai_ptr::CowStr`, std's `Cow<str>`, and references and
+/// boxes of these. Floats are not: their shortest representation is only known by
+/// formatting; count them with [`StringBuilder::count_fmt`] or an upper bound.
+///
+/// Implement it for a type of yours when its `Display` length is known cheaply; the length
+/// must equal what `Display` prints (a longer output panics at append, a shorter one at
+/// finish):
+///
+/// ```
+/// use std::fmt;
+/// use makai_string::{DisplayLen, StringBuilder};
+///
+/// struct RequestId(u32);
+/// impl fmt::Display for RequestId {
+///     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+///         write!(f, "req_{:08}", self.0)
+///     }
+/// }
+/// impl DisplayLen for RequestId {
+///     fn display_len(&self) -> usize {
+///         4 + self.0.display_len().max(8)
+///     }
+/// }
+///
+/// let mut b = StringBuilder::new();
+/// b.count_display(&RequestId(42));
+/// let f = b.allocate();
+/// f.append_display(&RequestId(42));
+/// assert_eq!(&*f.finish(), "req_00000042");
+/// ```
+pub trait DisplayLen: fmt::Display {
+    /// The number of bytes `Display` prints for `self`.
+    ///
+    /// ```
+    /// use makai_string::DisplayLen;
+    /// assert_eq!((0u8.display_len(), i64::MIN.display_len(), "é".display_len()), (1, 20, 2));
+    /// ```
+    fn display_len(&self) -> usize;
+}
+
+/// `DisplayLen` for unsigned integers: the number of decimal digits.
+macro_rules! display_len_unsigned {
+    ($($t:ty),*) => {$(
+        impl DisplayLen for $t {
+            #[inline]
+            fn display_len(&self) -> usize {
+                match self.checked_ilog10() {
+                    Some(d) => d as usize + 1,
+                    None => 1,
+                }
+            }
+        }
+    )*};
+}
+
+/// `DisplayLen` for signed integers: the digits of the magnitude plus a minus sign.
+macro_rules! display_len_signed {
+    ($($t:ty),*) => {$(
+        impl DisplayLen for $t {
+            #[inline]
+            fn display_len(&self) -> usize {
+                usize::from(*self < 0) + self.unsigned_abs().display_len()
+            }
+        }
+    )*};
+}
+
+display_len_unsigned!(u8, u16, u32, u64, u128, usize);
+display_len_signed!(i8, i16, i32, i64, i128, isize);
+
+impl DisplayLen for bool {
+    #[inline]
+    fn display_len(&self) -> usize {
+        if *self { 4 } else { 5 }
+    }
+}
+
+impl DisplayLen for char {
+    #[inline]
+    fn display_len(&self) -> usize {
+        self.len_utf8()
+    }
+}
+
+impl DisplayLen for str {
+    #[inline]
+    fn display_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl DisplayLen for String {
+    #[inline]
+    fn display_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl DisplayLen for Str {
+    #[inline]
+    fn display_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl DisplayLen for crate::SmolStr {
+    #[inline]
+    fn display_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl DisplayLen for std::borrow::Cow<'_, str> {
+    #[inline]
+    fn display_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl DisplayLen for makai_ptr::CowStr<'_> {
+    #[inline]
+    fn display_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<T: DisplayLen + ?Sized> DisplayLen for &T {
+    #[inline]
+    fn display_len(&self) -> usize {
+        (**self).display_len()
+    }
+}
+
+impl<T: DisplayLen + ?Sized> DisplayLen for Box<T> {
+    #[inline]
+    fn display_len(&self) -> usize {
+        (**self).display_len()
     }
 }

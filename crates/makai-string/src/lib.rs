@@ -17,7 +17,7 @@ mod smol_str_impl;
 mod sync;
 mod zstr;
 
-pub use builder::{Filler, StringBuilder};
+pub use builder::{DisplayLen, Filler, StringBuilder};
 pub use enc_str::{EncStr, Encoding};
 pub use makai_error::AllocError;
 pub use path_buffer::{PATH_MAX, PathBuffer, PathBufferError, PooledPathBuffer, path_buffer};

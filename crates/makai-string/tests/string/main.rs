@@ -15,6 +15,8 @@ use makai_alloc::{AllocError, Allocator, Global};
 use makai_string::{Filler, SmolStr, Str, StringBuilder};
 use proptest::prelude::*;
 
+mod builder_two_phase;
+
 // ---------------------------------------------------------------------------------------------
 // Allocation counting: a global allocator with per-thread counters, so tests running in
 // parallel do not see each other's allocations.
