@@ -811,7 +811,8 @@ impl<A: Allocator> Filler<A> {
     }
 
     /// Appends the `Display` output of `value` (counted with
-    /// [`StringBuilder::count_display`]) and returns it.
+    /// [`StringBuilder::count_display`]) and returns it. Integers are written by a digit
+    /// loop straight into the buffer, without the formatting machinery.
     ///
     /// # Panics
     ///
@@ -830,7 +831,15 @@ impl<A: Allocator> Filler<A> {
     /// ```
     #[inline]
     #[track_caller]
-    pub fn append_display<T: fmt::Display + ?Sized>(&self, value: &T) -> &str {
+    pub fn append_display<T: DisplayLen + ?Sized>(&self, value: &T) -> &str {
+        let mut digits = [0u8; 40];
+        // `decimal` is a safe trait method that other crates may implement, so its output is
+        // checked (a few ASCII bytes) rather than trusted.
+        if let Some(start) = value.decimal(&mut digits)
+            && let Some(Ok(text)) = digits.get(start..).map(std::str::from_utf8)
+        {
+            return self.append(text);
+        }
         self.append_fmt(format_args!("{value}"))
     }
 
@@ -1236,6 +1245,52 @@ pub trait DisplayLen: fmt::Display {
     /// assert_eq!((0u8.display_len(), i64::MIN.display_len(), "é".display_len()), (1, 20, 2));
     /// ```
     fn display_len(&self) -> usize;
+
+    /// For integers: writes the decimal form right-aligned into `out` and returns where it
+    /// starts, so [`Filler::append_display`] can skip the formatting machinery. Other types
+    /// keep the provided `None` (then `Display` is used).
+    #[doc(hidden)]
+    #[inline]
+    fn decimal(&self, out: &mut [u8; 40]) -> Option<usize> {
+        let _ = out;
+        None
+    }
+}
+
+/// Pairs of decimal digits "00".."99", two at a time per division.
+const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Writes `n` in decimal right-aligned into `out`, returning where it starts.
+#[inline]
+fn write_decimal(mut n: u128, out: &mut [u8; 40]) -> usize {
+    let mut at = out.len();
+    // `u64` arithmetic is much cheaper than `u128`: divide down first.
+    while n > u128::from(u64::MAX) {
+        let rest = (n % 10) as u8;
+        n /= 10;
+        at -= 1;
+        out[at] = b'0' + rest;
+    }
+    let mut m = n as u64;
+    while m >= 100 {
+        let pair = (m % 100) as usize * 2;
+        m /= 100;
+        at -= 2;
+        out[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if m >= 10 {
+        let pair = m as usize * 2;
+        at -= 2;
+        out[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
+        at -= 1;
+        out[at] = b'0' + m as u8;
+    }
+    at
 }
 
 /// `DisplayLen` for unsigned integers: the number of decimal digits.
@@ -1249,6 +1304,11 @@ macro_rules! display_len_unsigned {
                     None => 1,
                 }
             }
+
+            #[inline]
+            fn decimal(&self, out: &mut [u8; 40]) -> Option<usize> {
+                Some(write_decimal(*self as u128, out))
+            }
         }
     )*};
 }
@@ -1260,6 +1320,16 @@ macro_rules! display_len_signed {
             #[inline]
             fn display_len(&self) -> usize {
                 usize::from(*self < 0) + self.unsigned_abs().display_len()
+            }
+
+            #[inline]
+            fn decimal(&self, out: &mut [u8; 40]) -> Option<usize> {
+                let mut at = write_decimal(self.unsigned_abs() as u128, out);
+                if *self < 0 {
+                    at -= 1;
+                    out[at] = b'-';
+                }
+                Some(at)
             }
         }
     )*};
@@ -1329,11 +1399,21 @@ impl<T: DisplayLen + ?Sized> DisplayLen for &T {
     fn display_len(&self) -> usize {
         (**self).display_len()
     }
+
+    #[inline]
+    fn decimal(&self, out: &mut [u8; 40]) -> Option<usize> {
+        (**self).decimal(out)
+    }
 }
 
 impl<T: DisplayLen + ?Sized> DisplayLen for Box<T> {
     #[inline]
     fn display_len(&self) -> usize {
         (**self).display_len()
+    }
+
+    #[inline]
+    fn decimal(&self, out: &mut [u8; 40]) -> Option<usize> {
+        (**self).decimal(out)
     }
 }

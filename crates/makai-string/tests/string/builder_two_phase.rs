@@ -11,6 +11,17 @@ use proptest::prelude::*;
 use super::{counted, panic_message};
 
 proptest! {
+    // No failure file (Miri's isolation forbids the file system); XorShift under Miri.
+    #![proptest_config(ProptestConfig {
+        failure_persistence: None,
+        rng_algorithm: if cfg!(miri) {
+            proptest::test_runner::RngAlgorithm::XorShift
+        } else {
+            ProptestConfig::default().rng_algorithm
+        },
+        ..ProptestConfig::default()
+    })]
+
     #[test]
     fn display_len_matches_display(a in any::<i64>(), b in any::<u64>(), c in any::<i8>(),
                                    d in any::<u128>(), e in any::<i128>(), ch in any::<char>(),
@@ -54,6 +65,36 @@ fn display_len_edges() {
     assert_eq!((&&"abc").display_len(), 3);
     assert_eq!(Str::from("shared").display_len(), 6);
     assert_eq!(Box::new(u8::MAX).display_len(), 3);
+    // The digit loop of `append_display` at its edges.
+    fn shown<T: DisplayLen + ?Sized>(v: &T) -> String {
+        let mut b = StringBuilder::new();
+        b.count_display(v);
+        let f = b.allocate();
+        f.append_display(v);
+        String::from(f.finish())
+    }
+    for n in [
+        0u128,
+        9,
+        10,
+        99,
+        100,
+        101,
+        999,
+        1000,
+        u64::MAX as u128,
+        u64::MAX as u128 + 1,
+        u128::MAX,
+    ] {
+        assert_eq!(shown(&n), n.to_string());
+    }
+    for n in [i128::MIN, -100, -99, -10, -9, -1, 0, i128::MAX] {
+        assert_eq!(shown(&n), n.to_string());
+    }
+    assert_eq!(
+        (shown(&i8::MIN), shown(&&u16::MAX), shown("s"), shown(&true)),
+        ("-128".into(), "65535".into(), "s".into(), "true".into())
+    );
 }
 
 #[test]
