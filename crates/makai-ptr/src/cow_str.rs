@@ -451,6 +451,27 @@ impl PartialEq<CowStr<'_>> for &str {
     }
 }
 
+impl PartialEq<CowStr<'_>> for String {
+    #[inline]
+    fn eq(&self, other: &CowStr<'_>) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Cow<'_, str>> for CowStr<'_> {
+    #[inline]
+    fn eq(&self, other: &Cow<'_, str>) -> bool {
+        self.as_str() == &**other
+    }
+}
+
+impl PartialEq<CowStr<'_>> for Cow<'_, str> {
+    #[inline]
+    fn eq(&self, other: &CowStr<'_>) -> bool {
+        &**self == other.as_str()
+    }
+}
+
 impl PartialOrd<str> for CowStr<'_> {
     #[inline]
     fn partial_cmp(&self, other: &str) -> Option<Ordering> {
@@ -565,6 +586,15 @@ mod tests {
         assert!(!ok.is_owned());
         let bad = CowStr::try_from(CowSlice::from_vec(vec![0xff])).unwrap_err();
         assert!(bad.is_owned());
+    }
+
+    #[test]
+    fn equal_to_string_and_cow_both_ways() {
+        let c = CowStr::borrowed("x");
+        assert!(
+            String::from("x") == c && c == Cow::Borrowed("x") && Cow::<str>::Borrowed("x") == c
+        );
+        assert!(String::from("y") != c);
     }
 
     #[test]

@@ -307,6 +307,7 @@ impl<A: Allocator> StringBuilder<A> {
     /// b.count_fmt(format_args!("{}-{}", 12, "ab"));
     /// assert_eq!(b.len(), 5);
     /// ```
+    #[doc(alias = "fmtCount")]
     #[track_caller]
     pub fn count_fmt(&mut self, args: fmt::Arguments<'_>) -> &mut Self {
         if let Some(s) = args.as_str() {
@@ -776,6 +777,7 @@ impl<A: Allocator> Filler<A> {
     /// let f = b.allocate();
     /// assert_eq!(f.append_fmt(format_args!("id-{}", 42)), "id-42");
     /// ```
+    #[doc(alias = "fmt")]
     #[track_caller]
     pub fn append_fmt(&self, args: fmt::Arguments<'_>) -> &str {
         if let Some(s) = args.as_str() {

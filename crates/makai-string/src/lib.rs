@@ -2,6 +2,7 @@
 
 mod builder;
 mod common;
+mod convert;
 mod enc_str;
 mod enc_tag;
 pub mod encode;

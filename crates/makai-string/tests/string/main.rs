@@ -16,6 +16,8 @@ use makai_string::{Filler, SmolStr, Str, StringBuilder};
 use proptest::prelude::*;
 
 mod builder_two_phase;
+#[cfg(feature = "serde")]
+mod serde_str;
 
 // ---------------------------------------------------------------------------------------------
 // Allocation counting: a global allocator with per-thread counters, so tests running in
