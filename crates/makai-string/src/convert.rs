@@ -245,7 +245,10 @@ mod tests {
             let m1 = SmolStr::from(&owned);
             let m2 = SmolStr::from(borrowed.clone());
             assert!(s1 == borrowed && s2 == owned && m1 == owned && m2 == borrowed);
-            assert!(borrowed == s1 && owned == s2 && owned == m1 && borrowed == m2);
+            assert!(borrowed == s1);
+            assert!(owned == s2);
+            assert!(owned == m1);
+            assert!(borrowed == m2);
             let c: CowStr<'_> = (&s1).into();
             assert!(!c.is_owned() && c.as_ptr() == s1.as_ptr());
             let c: CowStr<'_> = (&m1).into();
@@ -256,14 +259,18 @@ mod tests {
             assert!(c.is_owned() && c == text);
             let cow: Cow<'_, str> = (&s1).into();
             assert!(matches!(cow, Cow::Borrowed(b) if b.as_ptr() == s1.as_ptr()));
-            assert!(s1 == cow && cow == s1 && m1 == cow && cow == m1);
+            assert!(s1 == cow);
+            assert!(cow == s1);
+            assert!(m1 == cow);
+            assert!(cow == m1);
             assert_eq!(String::from(&s1), text);
             assert_eq!(String::from(&m1), text);
             assert_eq!(SmolStr::from(Cow::Owned(text.to_owned())), text);
             assert_eq!(SmolStr::from(Cow::Borrowed(text)), text);
             assert_eq!(s1.clone().into_static(), m1.clone().into_static());
         }
-        assert!(Str::from("a") != CowStr::borrowed("b"));
-        assert!(CowStr::borrowed("a") != SmolStr::from("b"));
+        let (a, b) = (Str::from("a"), SmolStr::from("b"));
+        assert!(a != CowStr::borrowed("b"));
+        assert!(CowStr::borrowed("a") != b);
     }
 }
