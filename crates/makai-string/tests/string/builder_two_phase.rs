@@ -268,6 +268,10 @@ fn panic_location(f: impl FnOnce()) -> (String, u32) {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "seven panics through the default hook take minutes under Miri; no unsafe code of its own"
+)]
 fn every_appending_method_panics_at_the_callers_line() {
     let f = StringBuilder::new().allocate();
     // Each case records its own line next to the call, so formatting cannot move them apart.
