@@ -23,6 +23,10 @@ pub use makai_string as string;
 #[doc(inline)]
 pub use makai_collections as collections;
 
+#[cfg(feature = "task")]
+#[doc(inline)]
+pub use makai_task as task;
+
 #[cfg(feature = "error")]
 pub use makai_error::{AllocError, Errno, HandleOom, Maybe, SysError, Syscall};
 
@@ -47,6 +51,11 @@ pub use makai_string::{PathBuffer, ZStr, encode, path_buffer, zstr};
 #[cfg(feature = "collections")]
 pub use makai_collections::{BitSet, DynBitSet, HiveArray, HiveBox, HiveFallback, LinearFifo};
 
+#[cfg(feature = "task")]
+pub use makai_task::{
+    EventLoop, KeepAlive, LoopHandle, LoopTask, ResetEvent, ThreadPool, UnboundedQueue, WaitGroup,
+};
+
 /// The types and traits most makai code uses: `use makai::prelude::*;`.
 pub mod prelude {
     #[cfg(feature = "error")]
@@ -63,4 +72,7 @@ pub mod prelude {
 
     #[cfg(feature = "string")]
     pub use makai_string::{SmolStr, Str, StringBuilder};
+
+    #[cfg(feature = "task")]
+    pub use makai_task::{EventLoop, KeepAlive, LoopTask, ThreadPool, WaitGroup};
 }

@@ -154,3 +154,32 @@ fn string_encoding_reexports() {
     assert_eq!(PathBuffer::capacity(), makai::string::PATH_MAX - 1);
     assert_eq!(encode::latin1_to_string(b"\xE9"), "é");
 }
+
+#[cfg(feature = "task")]
+#[test]
+fn task_reexports() {
+    use makai::prelude::*;
+    struct Nop;
+    impl LoopTask for Nop {
+        fn run(self, _: &mut EventLoop<Nop>) {}
+    }
+    let pool = ThreadPool::new(1);
+    let wg = std::sync::Arc::new(WaitGroup::new());
+    wg.add(1);
+    let w = std::sync::Arc::clone(&wg);
+    pool.spawn(move || w.done());
+    wg.wait();
+    let mut ev = makai::EventLoop::<Nop>::new();
+    let mut keep = KeepAlive::new();
+    keep.activate(&mut ev);
+    let handle: makai::LoopHandle<Nop> = ev.handle();
+    handle.wake();
+    keep.done(&mut ev);
+    ev.run();
+    let ev2 = makai::ResetEvent::new();
+    ev2.set();
+    assert!(ev2.is_set());
+    let q = makai::UnboundedQueue::<makai::task::Task>::new();
+    assert!(q.is_empty());
+    pool.shutdown().unwrap();
+}

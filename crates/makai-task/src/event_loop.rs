@@ -1,0 +1,838 @@
+//! [`EventLoop`]: the one-thread tick of Bun's event loop — a local run queue of tagged task
+//! handles, a concurrent queue fed from any thread, a waker, timers and keep-alives.
+
+use std::cell::UnsafeCell;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+use std::time::{Duration, Instant};
+
+use makai_collections::{Dynamic, LinearFifo};
+
+use crate::queue::{Link, Linked, UnboundedQueue};
+use crate::sync::{Arc, Ordering};
+
+/// A task the [`EventLoop`] runs: typically a [`tagged_union!`](makai_ptr::tagged_union)
+/// handle (8 bytes) whose `run` matches on the variant (Bun's `Task` and `tickQueueWithCount`).
+///
+/// `run` gets the loop, so a task can enqueue tasks, set timers and change keep-alives.
+pub trait LoopTask: Sized + 'static {
+    /// Runs the task on the loop thread.
+    fn run(self, ev: &mut EventLoop<Self>);
+
+    /// Handles one readiness event of a source registered with
+    /// [`EventLoop::registry`] (feature `mio`). The default ignores it.
+    #[cfg(feature = "mio")]
+    fn io(ev: &mut EventLoop<Self>, event: &mio::event::Event) {
+        let _ = (ev, event);
+    }
+}
+
+/// An internal completion: called on the loop thread with the node, and with the loop (or
+/// `None` when the loop is being dropped: then it frees the node without running anything).
+pub(crate) type RunFn<T> = unsafe fn(NonNull<ConcurrentTask<T>>, Option<&mut EventLoop<T>>);
+
+/// What a [`ConcurrentTask`] carries to the loop thread.
+enum Payload<T: LoopTask> {
+    /// A task for the local queue.
+    Task(Option<T>),
+    /// An internal completion (the promise helper): called with the node on the loop thread.
+    Run(RunFn<T>),
+}
+
+/// A node that carries a task from any thread to an [`EventLoop`]'s thread (Bun's
+/// `ConcurrentTask`): the link of the loop's concurrent queue plus the task.
+///
+/// [`LoopHandle::send`] boxes one per task; [`LoopHandle::send_node`] takes a node you
+/// embed in your own long-lived struct, so sending allocates nothing.
+///
+/// ```
+/// use makai_task::{ConcurrentTask, EventLoop, LoopTask};
+/// use std::ptr::NonNull;
+///
+/// struct Print(u32);
+/// impl LoopTask for Print {
+///     fn run(self, _: &mut EventLoop<Print>) { assert_eq!(self.0, 7) }
+/// }
+///
+/// let mut ev = EventLoop::new();
+/// let handle = ev.handle();
+/// let node = Box::leak(Box::new(ConcurrentTask::new(Print(7))));
+/// // SAFETY: the node is alive and unused until the loop has taken its task out (it is
+/// // leaked for the whole program here).
+/// unsafe { handle.send_node(NonNull::from(node)) };
+/// assert_eq!(ev.tick(), 1);
+/// ```
+pub struct ConcurrentTask<T: LoopTask> {
+    link: Link<ConcurrentTask<T>>,
+    payload: UnsafeCell<Payload<T>>,
+    /// Boxed by `send`: the loop frees it after taking the task.
+    auto_delete: bool,
+}
+
+// SAFETY: `link` returns the same field every time.
+unsafe impl<T: LoopTask> Linked for ConcurrentTask<T> {
+    fn link(&self) -> &Link<ConcurrentTask<T>> {
+        &self.link
+    }
+}
+
+// SAFETY: a node carries a `T` to another thread: sound when `T: Send`. The payload is only
+// touched by the sender before the push and by the loop thread after the pop (the queue's
+// Release/Acquire orders the two).
+unsafe impl<T: LoopTask + Send> Send for ConcurrentTask<T> {}
+// SAFETY: `&ConcurrentTask` exposes nothing but the atomic link.
+unsafe impl<T: LoopTask + Send> Sync for ConcurrentTask<T> {}
+
+impl<T: LoopTask> ConcurrentTask<T> {
+    /// A node carrying `task`.
+    #[must_use]
+    pub fn new(task: T) -> Self {
+        Self {
+            link: Link::new(),
+            payload: UnsafeCell::new(Payload::Task(Some(task))),
+            auto_delete: false,
+        }
+    }
+
+    /// A node that makes the loop call `run(node, loop)` (the promise helper's completion).
+    pub(crate) fn with_run(run: RunFn<T>) -> Self {
+        Self {
+            link: Link::new(),
+            payload: UnsafeCell::new(Payload::Run(run)),
+            auto_delete: false,
+        }
+    }
+
+    /// Puts `task` back into a node whose task the loop has taken (to reuse it).
+    ///
+    /// # Panics
+    ///
+    /// If the node still holds a task.
+    pub fn refill(&mut self, task: T) {
+        match self.payload.get_mut() {
+            Payload::Task(slot @ None) => *slot = Some(task),
+            _ => panic!("ConcurrentTask::refill: the node still holds a task"),
+        }
+    }
+
+    /// Whether the node holds a task that the loop has not taken yet.
+    #[must_use]
+    pub fn is_pending(&mut self) -> bool {
+        matches!(self.payload.get_mut(), Payload::Task(Some(_)))
+    }
+}
+
+impl<T: LoopTask> fmt::Debug for ConcurrentTask<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConcurrentTask")
+            .field("auto_delete", &self.auto_delete)
+            .finish_non_exhaustive()
+    }
+}
+
+const AWAKE: u32 = 0;
+const SLEEPING: u32 = 1;
+const NOTIFIED: u32 = 2;
+
+/// The loop's side that other threads touch: the concurrent queue and the wake-up state.
+pub(crate) struct Remote<T: LoopTask> {
+    pub(crate) queue: UnboundedQueue<ConcurrentTask<T>>,
+    /// `AWAKE`, `SLEEPING` (the loop is about to sleep or sleeps) or `NOTIFIED` (a wake-up
+    /// is pending).
+    state: crate::sync::Futex,
+    #[cfg(feature = "mio")]
+    waker: mio::Waker,
+}
+
+impl<T: LoopTask> Remote<T> {
+    pub(crate) fn wake(&self) {
+        // Release: pairs with the loop's Acquire swap back to AWAKE, so the loop that consumes
+        // this notification sees the task pushed before it. (Weakened to Relaxed, the loom
+        // model `loop_waker` loses the task and deadlocks.)
+        if self.state.word().swap(NOTIFIED, Ordering::Release) == SLEEPING {
+            #[cfg(feature = "mio")]
+            {
+                // A failed eventfd/pipe write leaves the loop to its timeout; nothing to do.
+                let _ = self.waker.wake();
+            }
+            #[cfg(not(feature = "mio"))]
+            self.state.wake(1);
+        }
+    }
+}
+
+/// A `Send + Sync` handle to an [`EventLoop`]: sends tasks to the loop thread and wakes it.
+/// Cloning it is one reference-count increment.
+///
+/// ```
+/// use makai_task::{EventLoop, KeepAlive, LoopTask};
+/// use std::sync::atomic::{AtomicU32, Ordering};
+///
+/// static TOTAL: AtomicU32 = AtomicU32::new(0);
+///
+/// // A plain enum works as a loop task; a `tagged_union!` handle is the 8-byte version.
+/// enum Msg { Add(u32), Stop(KeepAlive) }
+/// impl LoopTask for Msg {
+///     fn run(self, ev: &mut EventLoop<Msg>) {
+///         match self {
+///             Msg::Add(n) => { TOTAL.fetch_add(n, Ordering::Relaxed); }
+///             Msg::Stop(mut keep) => keep.deactivate(ev),
+///         }
+///     }
+/// }
+///
+/// let mut ev = EventLoop::new();
+/// let mut keep = KeepAlive::new();
+/// keep.activate(&mut ev); // the worker's job keeps the loop alive ...
+/// let handle = ev.handle();
+/// let worker = std::thread::spawn(move || {
+///     handle.send(Msg::Add(2));
+///     handle.send(Msg::Add(3));
+///     handle.send(Msg::Stop(keep)); // ... until it hands the keep-alive back
+/// });
+/// ev.run(); // sleeps until the tasks arrive; returns when the keep-alive ends
+/// worker.join().unwrap();
+/// assert_eq!(TOTAL.load(Ordering::Relaxed), 5);
+/// ```
+pub struct LoopHandle<T: LoopTask> {
+    remote: Arc<Remote<T>>,
+}
+
+impl<T: LoopTask> Clone for LoopHandle<T> {
+    fn clone(&self) -> Self {
+        Self {
+            remote: Arc::clone(&self.remote),
+        }
+    }
+}
+
+impl<T: LoopTask> fmt::Debug for LoopHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoopHandle").finish_non_exhaustive()
+    }
+}
+
+impl<T: LoopTask + Send> LoopHandle<T> {
+    /// Sends `task` to the loop thread (boxing a [`ConcurrentTask`] for it) and wakes the
+    /// loop. Bun's `enqueueTaskConcurrent` with an auto-deleting node.
+    #[doc(alias = "enqueueTaskConcurrent")]
+    pub fn send(&self, task: T) {
+        let mut node = Box::new(ConcurrentTask::new(task));
+        node.auto_delete = true;
+        let node = NonNull::from(Box::leak(node));
+        // SAFETY: the box is leaked until the loop frees it after taking the task.
+        unsafe { self.send_node(node) };
+    }
+
+    /// Sends a caller-owned node: no allocation.
+    ///
+    /// # Safety
+    ///
+    /// `node` points to a live [`ConcurrentTask`] holding a task, that stays alive and in
+    /// place, and is not sent again, until the loop has taken the task out (at the latest when
+    /// the task starts running; reuse it with [`ConcurrentTask::refill`] after that).
+    pub unsafe fn send_node(&self, node: NonNull<ConcurrentTask<T>>) {
+        // SAFETY: forwarded from the caller.
+        unsafe { self.send_raw(node) }
+    }
+
+    /// Wakes the loop without sending anything (a sleeping `run` re-checks its timers and
+    /// queues).
+    pub fn wake(&self) {
+        self.remote.wake();
+    }
+}
+
+impl<T: LoopTask> LoopHandle<T> {
+    /// # Safety
+    ///
+    /// As `send_node`; the node's payload may be any `Payload` whose use on the loop thread
+    /// is sound (`Run` nodes are built by the promise helper).
+    pub(crate) unsafe fn send_raw(&self, node: NonNull<ConcurrentTask<T>>) {
+        // SAFETY: forwarded from the caller.
+        unsafe { self.remote.queue.push(node) };
+        self.remote.wake();
+    }
+}
+
+/// The status of a [`KeepAlive`]: Bun's `KeepAlive.Status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum KeepAliveStatus {
+    /// Not counted (the start state).
+    #[default]
+    Inactive,
+    /// Counted: the loop's `run` does not return while it is active.
+    Active,
+    /// Finished for good: never counted again.
+    Done,
+}
+
+/// A reason for an [`EventLoop`] to keep running (Bun's `KeepAlive`, libuv's `ref`): while
+/// any keep-alive of a loop is active, [`EventLoop::run`] does not return.
+///
+/// The methods are idempotent exactly like Bun's: `activate` only counts an inactive
+/// keep-alive, `deactivate` only uncounts an active one, `done` uncounts it if needed and
+/// then ignores every later `activate`.
+///
+/// ```
+/// use makai_task::{EventLoop, KeepAlive, KeepAliveStatus, LoopTask};
+/// struct Nop;
+/// impl LoopTask for Nop { fn run(self, _: &mut EventLoop<Nop>) {} }
+///
+/// let mut ev = EventLoop::<Nop>::new();
+/// let mut keep = KeepAlive::new();
+/// keep.activate(&mut ev);
+/// keep.activate(&mut ev); // already active: not counted twice
+/// assert_eq!(ev.keep_alive_count(), 1);
+/// keep.done(&mut ev);
+/// keep.activate(&mut ev); // done: ignored
+/// assert_eq!(keep.status(), KeepAliveStatus::Done);
+/// assert_eq!(ev.keep_alive_count(), 0);
+/// ev.run(); // nothing keeps it alive: returns at once
+/// ```
+#[derive(Debug, Default)]
+pub struct KeepAlive {
+    status: KeepAliveStatus,
+    /// The loop that counts it while active (to catch a keep-alive moved between loops).
+    owner: u64,
+}
+
+impl KeepAlive {
+    /// An inactive keep-alive.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            status: KeepAliveStatus::Inactive,
+            owner: 0,
+        }
+    }
+
+    /// The current status.
+    #[must_use]
+    pub fn status(&self) -> KeepAliveStatus {
+        self.status
+    }
+
+    /// Whether it keeps a loop alive right now.
+    #[must_use]
+    pub fn is_active(&self) -> bool {
+        self.status == KeepAliveStatus::Active
+    }
+
+    /// Counts it in `ev`'s keep-alives, if it is inactive.
+    #[doc(alias = "ref")]
+    pub fn activate<T: LoopTask>(&mut self, ev: &mut EventLoop<T>) {
+        if self.status != KeepAliveStatus::Inactive {
+            return;
+        }
+        self.status = KeepAliveStatus::Active;
+        self.owner = ev.id;
+        ev.active += 1;
+    }
+
+    /// Uncounts it, if it is active.
+    ///
+    /// # Panics
+    ///
+    /// If it was activated on another loop.
+    #[doc(alias = "unref")]
+    pub fn deactivate<T: LoopTask>(&mut self, ev: &mut EventLoop<T>) {
+        if self.status != KeepAliveStatus::Active {
+            return;
+        }
+        assert_eq!(
+            self.owner, ev.id,
+            "KeepAlive::deactivate: the keep-alive was activated on another loop"
+        );
+        self.status = KeepAliveStatus::Inactive;
+        ev.active -= 1;
+    }
+
+    /// Uncounts it if active and marks it done: later `activate`s do nothing.
+    ///
+    /// # Panics
+    ///
+    /// If it is active on another loop.
+    #[doc(alias = "disable")]
+    pub fn done<T: LoopTask>(&mut self, ev: &mut EventLoop<T>) {
+        self.deactivate(ev);
+        self.status = KeepAliveStatus::Done;
+    }
+}
+
+/// Identifies a timer set with [`EventLoop::set_timeout`], for
+/// [`cancel_timeout`](EventLoop::cancel_timeout).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TimerId {
+    slot: u32,
+    generation: u32,
+}
+
+struct TimerSlot<T> {
+    generation: u32,
+    task: Option<T>,
+}
+
+/// Pending timers: a min-heap of (deadline, sequence, slot) over a slot table, so cancelling
+/// is O(1) (the heap entry is skipped when it comes up) and equal deadlines fire in the order
+/// they were set.
+struct Timers<T> {
+    heap: BinaryHeap<Reverse<(Instant, u64, u32, u32)>>,
+    slots: Vec<TimerSlot<T>>,
+    free: Vec<u32>,
+    seq: u64,
+    live: usize,
+}
+
+impl<T> Timers<T> {
+    fn new() -> Self {
+        Self {
+            heap: BinaryHeap::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            seq: 0,
+            live: 0,
+        }
+    }
+
+    fn insert(&mut self, deadline: Instant, task: T) -> TimerId {
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                let s = u32::try_from(self.slots.len()).expect("more than u32::MAX timers");
+                self.slots.push(TimerSlot {
+                    generation: 0,
+                    task: None,
+                });
+                s
+            }
+        };
+        let entry = &mut self.slots[slot as usize];
+        entry.task = Some(task);
+        let generation = entry.generation;
+        self.heap
+            .push(Reverse((deadline, self.seq, slot, generation)));
+        self.seq += 1;
+        self.live += 1;
+        TimerId { slot, generation }
+    }
+
+    fn remove(&mut self, id: TimerId) -> Option<T> {
+        let entry = self.slots.get_mut(id.slot as usize)?;
+        if entry.generation != id.generation {
+            return None;
+        }
+        let task = entry.task.take()?;
+        entry.generation = entry.generation.wrapping_add(1);
+        self.free.push(id.slot);
+        self.live -= 1;
+        Some(task)
+    }
+
+    /// The earliest live deadline (dropping cancelled entries on the way).
+    fn next_deadline(&mut self) -> Option<Instant> {
+        while let Some(&Reverse((deadline, _, slot, generation))) = self.heap.peek() {
+            if self.slots[slot as usize].generation == generation {
+                return Some(deadline);
+            }
+            self.heap.pop();
+        }
+        None
+    }
+
+    /// Pops the earliest timer due at `now`.
+    fn pop_due(&mut self, now: Instant) -> Option<T> {
+        let deadline = self.next_deadline()?;
+        if deadline > now {
+            return None;
+        }
+        let Reverse((_, _, slot, generation)) = self.heap.pop()?;
+        self.remove(TimerId { slot, generation })
+    }
+}
+
+static NEXT_LOOP_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A one-thread event loop (Bun's `EventLoop` tick): local tasks, tasks from other threads,
+/// timers, and keep-alives that decide when [`run`](EventLoop::run) returns.
+///
+/// - **Local queue**: [`enqueue`](EventLoop::enqueue) appends a task `T` (typically an 8-byte
+///   [`tagged_union!`](makai_ptr::tagged_union) handle) to a [`LinearFifo`]; a tick pops
+///   and [`run`](LoopTask::run)s them in order, including tasks they enqueue.
+/// - **Concurrent queue**: a [`LoopHandle`] (`Send`, from [`handle`](EventLoop::handle))
+///   pushes [`ConcurrentTask`]s from any thread onto an [`UnboundedQueue`] and wakes the
+///   loop; each tick moves them into the local queue.
+/// - **Timers**: [`set_timeout`](EventLoop::set_timeout) /
+///   [`cancel_timeout`](EventLoop::cancel_timeout); due timers fire in deadline order
+///   (ties in the order set). A timer alone does not keep the loop alive: hold a
+///   [`KeepAlive`] for it, as Bun's timers hold a ref.
+/// - **Keep-alives**: `run` ticks and sleeps until no [`KeepAlive`] is active and no local
+///   task is ready, then returns.
+/// - **Sleeping**: without the `mio` feature the loop sleeps on a futex until the next
+///   timer or a [`LoopHandle`] wakes it; with `mio`, in `mio::Poll` (register sources with
+///   [`registry`](EventLoop::registry); events go to [`LoopTask::io`]), woken by a
+///   `mio::Waker`.
+///
+/// The loop is neither `Send` nor `Sync`: it and its tasks stay on the thread that made it.
+///
+/// ```compile_fail
+/// use makai_task::{EventLoop, LoopTask};
+/// struct Nop;
+/// impl LoopTask for Nop { fn run(self, _: &mut EventLoop<Nop>) {} }
+/// fn needs_send<S: Send>(_: S) {}
+/// needs_send(EventLoop::<Nop>::new()); // the loop is !Send
+/// ```
+///
+/// ```
+/// use makai_ptr::tagged_union;
+/// use makai_task::{EventLoop, KeepAlive, LoopTask};
+/// use std::time::Duration;
+///
+/// pub struct Log { lines: Vec<&'static str>, keep: KeepAlive }
+/// pub struct Tick(&'static str);
+/// tagged_union! { pub Job { Line(Box<Tick>) } }
+///
+/// thread_local!(static LOG: std::cell::RefCell<Log> =
+///     std::cell::RefCell::new(Log { lines: Vec::new(), keep: KeepAlive::new() }));
+///
+/// impl LoopTask for Job {
+///     fn run(self, ev: &mut EventLoop<Job>) {
+///         match self.into_inner() {
+///             JobOwned::Line(t) => LOG.with(|l| {
+///                 let mut l = l.borrow_mut();
+///                 l.lines.push(t.0);
+///                 if t.0 == "timer" {
+///                     let mut keep = std::mem::take(&mut l.keep);
+///                     keep.deactivate(ev); // the last keep-alive: run() returns after this tick
+///                 }
+///             }),
+///         }
+///     }
+/// }
+///
+/// let mut ev = EventLoop::new();
+/// LOG.with(|l| l.borrow_mut().keep.activate(&mut ev));
+/// ev.set_timeout(Duration::from_millis(5), Job::Line(Box::new(Tick("timer"))));
+/// ev.enqueue(Job::Line(Box::new(Tick("first"))));
+/// ev.run();
+/// assert_eq!(LOG.with(|l| l.borrow().lines.clone()), ["first", "timer"]);
+/// ```
+pub struct EventLoop<T: LoopTask> {
+    tasks: LinearFifo<T, Dynamic>,
+    pub(crate) remote: Arc<Remote<T>>,
+    timers: Timers<T>,
+    /// Active keep-alives.
+    active: u32,
+    id: u64,
+    #[cfg(feature = "mio")]
+    poll: mio::Poll,
+    #[cfg(feature = "mio")]
+    events: mio::Events,
+    _not_send: PhantomData<*mut ()>,
+}
+
+/// The token the loop's own `mio::Waker` uses; user sources must use other tokens.
+#[cfg(feature = "mio")]
+pub const WAKER_TOKEN: mio::Token = mio::Token(usize::MAX);
+
+impl<T: LoopTask> EventLoop<T> {
+    /// A loop with empty queues and no keep-alive.
+    ///
+    /// # Panics
+    ///
+    /// With feature `mio`, if the poller cannot be created (see
+    /// [`try_new`](EventLoop::try_new)).
+    #[must_use]
+    pub fn new() -> Self {
+        match Self::try_new() {
+            Ok(ev) => ev,
+            Err(e) => panic!("EventLoop::new: {e}"),
+        }
+    }
+
+    /// A loop, reporting a failure to create the poller (only possible with feature `mio`).
+    ///
+    /// # Errors
+    ///
+    /// The error of `mio::Poll::new` or `mio::Waker::new`.
+    pub fn try_new() -> std::io::Result<Self> {
+        #[cfg(feature = "mio")]
+        let poll = mio::Poll::new()?;
+        #[cfg(feature = "mio")]
+        let waker = mio::Waker::new(poll.registry(), WAKER_TOKEN)?;
+        Ok(Self {
+            tasks: LinearFifo::<T, Dynamic>::new(),
+            remote: Arc::new(Remote {
+                queue: UnboundedQueue::new(),
+                state: crate::sync::Futex::new(AWAKE),
+                #[cfg(feature = "mio")]
+                waker,
+            }),
+            timers: Timers::new(),
+            active: 0,
+            id: NEXT_LOOP_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            #[cfg(feature = "mio")]
+            poll,
+            #[cfg(feature = "mio")]
+            events: mio::Events::with_capacity(256),
+            _not_send: PhantomData,
+        })
+    }
+
+    /// A handle for other threads to send tasks and wake the loop.
+    #[must_use]
+    pub fn handle(&self) -> LoopHandle<T> {
+        LoopHandle {
+            remote: Arc::clone(&self.remote),
+        }
+    }
+
+    /// Appends a task to the local run queue (Bun's `enqueueTask`).
+    ///
+    /// Aborts through [`makai_error::out_of_memory`] if the queue cannot grow.
+    #[doc(alias = "enqueueTask")]
+    pub fn enqueue(&mut self, task: T) {
+        if self.tasks.write_item(task).is_err() {
+            makai_error::out_of_memory();
+        }
+    }
+
+    /// Runs `task` after `delay` (Bun's `setTimeout`). The timer does not keep the loop
+    /// alive by itself.
+    #[doc(alias = "setTimeout")]
+    pub fn set_timeout(&mut self, delay: Duration, task: T) -> TimerId {
+        let deadline = Instant::now()
+            .checked_add(delay)
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(u64::from(u32::MAX)));
+        self.timers.insert(deadline, task)
+    }
+
+    /// Cancels a pending timer and gives its task back; `None` if it already fired or was
+    /// cancelled.
+    #[doc(alias = "clearTimeout")]
+    pub fn cancel_timeout(&mut self, id: TimerId) -> Option<T> {
+        self.timers.remove(id)
+    }
+
+    /// The number of active keep-alives.
+    #[must_use]
+    pub fn keep_alive_count(&self) -> u32 {
+        self.active
+    }
+
+    /// The number of tasks in the local run queue.
+    #[must_use]
+    pub fn pending_tasks(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// The number of timers that have neither fired nor been cancelled.
+    #[must_use]
+    pub fn pending_timers(&self) -> usize {
+        self.timers.live
+    }
+
+    /// The `mio` registry: register sources with tokens other than [`WAKER_TOKEN`]; their
+    /// events are handed to [`LoopTask::io`] while the loop runs.
+    #[cfg(feature = "mio")]
+    #[must_use]
+    pub fn registry(&self) -> &mio::Registry {
+        self.poll.registry()
+    }
+
+    /// Moves every task sent from other threads into the local queue (running internal
+    /// completions at once). Returns how many nodes it took.
+    fn drain_concurrent(&mut self, running: bool) -> usize {
+        let Some(mut consumer) = self.remote.queue.try_consumer() else {
+            return 0;
+        };
+        let batch = consumer.pop_all();
+        drop(consumer);
+        let n = batch.len();
+        for node in batch {
+            // SAFETY: the node is alive until we take its payload (send contract), and only
+            // this thread touches it now (the queue's Acquire ordered the sender's writes
+            // before this read).
+            let cell = unsafe { &(*node.as_ptr()).payload };
+            // SAFETY: as above: no other reference to the payload exists.
+            let payload = unsafe { &mut *cell.get() };
+            match payload {
+                Payload::Task(task) => {
+                    let task = task.take();
+                    // SAFETY: as above; read before any free.
+                    let auto_delete = unsafe { node.as_ref() }.auto_delete;
+                    if auto_delete {
+                        // SAFETY: `send` leaked this box; the node is out of the queue and we
+                        // are its last user.
+                        drop(unsafe { Box::from_raw(node.as_ptr()) });
+                    }
+                    if let Some(task) = task
+                        && running
+                    {
+                        self.enqueue(task);
+                    }
+                }
+                Payload::Run(run) => {
+                    let run = *run;
+                    // SAFETY: `Run` nodes are built by the promise helper with a `run` that
+                    // takes over the node on the loop thread.
+                    unsafe { run(node, running.then_some(&mut *self)) };
+                }
+            }
+        }
+        n
+    }
+
+    /// Moves due timers' tasks into the local queue; returns how many fired.
+    fn fire_timers(&mut self) -> usize {
+        if self.timers.live == 0 {
+            return 0;
+        }
+        let now = Instant::now();
+        let mut fired = 0;
+        while let Some(task) = self.timers.pop_due(now) {
+            self.enqueue(task);
+            fired += 1;
+        }
+        fired
+    }
+
+    /// One non-blocking tick: takes tasks from other threads, fires due timers, and runs the
+    /// local queue until it is empty (tasks enqueued meanwhile run too). Returns the number of
+    /// tasks run.
+    pub fn tick(&mut self) -> usize {
+        self.drain_concurrent(true);
+        self.fire_timers();
+        let mut ran = 0;
+        while let Some(task) = self.tasks.read_item() {
+            task.run(self);
+            ran += 1;
+        }
+        ran
+    }
+
+    /// Ticks until no keep-alive is active, sleeping while nothing is ready (until the next
+    /// timer, a [`LoopHandle`] wake-up or, with `mio`, an I/O event).
+    ///
+    /// It returns right after the tick in which the last keep-alive ended: tasks that tick
+    /// enqueued have run; timers still pending and tasks sent later stay for the next `run`.
+    /// It returns at once when no keep-alive is active.
+    pub fn run(&mut self) {
+        loop {
+            self.tick();
+            if self.active == 0 {
+                return;
+            }
+            self.sleep();
+        }
+    }
+
+    /// Sleeps until the next timer is due or another thread wakes the loop.
+    fn sleep(&mut self) {
+        let remote = Arc::clone(&self.remote);
+        let w = remote.state.word();
+        // Acquire: pairs with a sender's Release swap (when a notification is pending).
+        if w.compare_exchange(AWAKE, SLEEPING, Ordering::Acquire, Ordering::Acquire)
+            .is_err()
+        {
+            // NOTIFIED: a task came in since the last check; consume the wake-up and look.
+            // Acquire: pairs with the sender's Release swap.
+            w.swap(AWAKE, Ordering::Acquire);
+            return;
+        }
+        // Anything pushed before our SLEEPING store would have made the CAS fail; re-check the
+        // local state that decides the timeout.
+        let timeout = self
+            .timers
+            .next_deadline()
+            .map(|d| d.saturating_duration_since(Instant::now()));
+        if timeout != Some(Duration::ZERO) {
+            self.park(timeout);
+        }
+        // Acquire: pairs with the Release swap of the sender that woke us.
+        w.swap(AWAKE, Ordering::Acquire);
+    }
+
+    #[cfg(not(feature = "mio"))]
+    fn park(&mut self, timeout: Option<Duration>) {
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        loop {
+            let left = match deadline {
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => Some(left),
+                    _ => return,
+                },
+                None => None,
+            };
+            self.remote.state.wait(SLEEPING, left);
+            // Relaxed: only decides whether to keep sleeping; the caller's Acquire swap
+            // synchronises.
+            if self.remote.state.word().load(Ordering::Relaxed) != SLEEPING {
+                return;
+            }
+            #[cfg(makai_loom)]
+            if left.is_some() {
+                return;
+            }
+        }
+    }
+
+    #[cfg(feature = "mio")]
+    fn park(&mut self, timeout: Option<Duration>) {
+        // Round up so a timer 0.4 ms away does not make poll return early in a spin.
+        let timeout = timeout.map(|t| {
+            let ms = t.as_nanos().div_ceil(1_000_000);
+            Duration::from_millis(u64::try_from(ms).unwrap_or(u64::MAX))
+        });
+        match self.poll.poll(&mut self.events, timeout) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return,
+            Err(e) => panic!("EventLoop: mio::Poll::poll failed: {e}"),
+        }
+        let events = std::mem::replace(&mut self.events, mio::Events::with_capacity(0));
+        for event in &events {
+            if event.token() != WAKER_TOKEN {
+                T::io(self, event);
+            }
+        }
+        self.events = events;
+    }
+}
+
+impl<T: LoopTask> Default for EventLoop<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: LoopTask> Drop for EventLoop<T> {
+    fn drop(&mut self) {
+        // Free the boxed nodes that arrived (their tasks are dropped, not run; promise results
+        // are dropped without calling their callbacks). Caller-owned nodes are left as they
+        // are, their tasks taken and dropped.
+        self.drain_concurrent(false);
+    }
+}
+
+impl<T: LoopTask> fmt::Debug for EventLoop<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventLoop")
+            .field("pending_tasks", &self.pending_tasks())
+            .field("pending_timers", &self.pending_timers())
+            .field("keep_alive_count", &self.active)
+            .finish_non_exhaustive()
+    }
+}
+
+const _: () = {
+    const fn send_sync<S: Send + Sync>() {}
+    struct Nop;
+    impl LoopTask for Nop {
+        fn run(self, _: &mut EventLoop<Nop>) {}
+    }
+    send_sync::<LoopHandle<Nop>>();
+    send_sync::<ConcurrentTask<Nop>>();
+};

@@ -1,0 +1,256 @@
+//! loom models of makai-task's atomic protocols: the queue (push/push/pop, batch push,
+//! pop-all), the pool's park/wake handshake, `WaitGroup`, and the event loop's waker and
+//! keep-alive counting.
+//!
+//! Run with `RUSTFLAGS="--cfg makai_loom" LOOM_MAX_PREEMPTIONS=2 cargo test --release -p
+//! makai-task --test loom`.
+#![cfg(makai_loom)]
+
+use std::ptr::NonNull;
+
+use loom::cell::UnsafeCell;
+use loom::sync::Arc;
+use loom::sync::atomic::{AtomicUsize, Ordering};
+use loom::thread;
+use makai_task::loom_support::Sleepers;
+use makai_task::{Batch, Link, Linked, UnboundedQueue, WaitGroup};
+
+/// A queue item whose payload is a loom cell: reading it without a happens-before edge from
+/// the producer's write is reported by loom as a causality violation.
+struct Item {
+    link: Link<Item>,
+    value: UnsafeCell<u32>,
+}
+
+// SAFETY: `link` returns the same field every time.
+unsafe impl Linked for Item {
+    fn link(&self) -> &Link<Item> {
+        &self.link
+    }
+}
+
+fn new_item(value: u32) -> NonNull<Item> {
+    let item = Box::new(Item {
+        link: Link::new(),
+        value: UnsafeCell::new(0),
+    });
+    // Written before the push: the push must publish it.
+    item.value.with_mut(|v| unsafe { *v = value });
+    NonNull::from(Box::leak(item))
+}
+
+/// Reads and frees a popped item.
+fn take(item: NonNull<Item>) -> u32 {
+    // SAFETY: every item is a leaked box, popped once.
+    let item = unsafe { Box::from_raw(item.as_ptr()) };
+    item.value.with(|v| unsafe { *v })
+}
+
+/// Two producers push one item each; the consumer pops until it has both.
+/// Key ordering: the producer's Release store that links the item (`front` or the previous
+/// item's link) paired with the consumer's Acquire loads.
+#[test]
+fn queue_push_push_pop() {
+    loom::model(|| {
+        let q = Arc::new(UnboundedQueue::<Item>::new());
+        let producers: Vec<_> = (1..=2)
+            .map(|v| {
+                let q = Arc::clone(&q);
+                // SAFETY: the item lives until the consumer frees it.
+                thread::spawn(move || unsafe { q.push(new_item(v)) })
+            })
+            .collect();
+        let mut c = q.try_consumer().unwrap();
+        let mut seen = Vec::new();
+        while seen.len() < 2 {
+            match c.pop() {
+                Some(item) => seen.push(take(item)),
+                None => thread::yield_now(),
+            }
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, [1, 2]);
+        assert!(c.pop().is_none());
+        drop(c);
+        producers.into_iter().for_each(|t| t.join().unwrap());
+    });
+}
+
+/// One producer pushes a batch of two, another a single item; the consumer pops one at a
+/// time, and the batch comes out contiguous and in order.
+#[test]
+fn queue_batch_push() {
+    loom::model(|| {
+        let q = Arc::new(UnboundedQueue::<Item>::new());
+        let q1 = Arc::clone(&q);
+        let a = thread::spawn(move || {
+            let mut b = Batch::new();
+            // SAFETY: the items live until the consumer frees them.
+            unsafe {
+                b.push_back(new_item(10));
+                b.push_back(new_item(11));
+                q1.push_batch(b);
+            }
+        });
+        let q2 = Arc::clone(&q);
+        // SAFETY: the item lives until the consumer frees it.
+        let b = thread::spawn(move || unsafe { q2.push(new_item(20)) });
+        let mut c = q.try_consumer().unwrap();
+        let mut seen = Vec::new();
+        while seen.len() < 3 {
+            match c.pop() {
+                Some(item) => seen.push(take(item)),
+                None => thread::yield_now(),
+            }
+        }
+        let at = seen.iter().position(|&v| v == 10).unwrap();
+        assert_eq!(seen.get(at + 1), Some(&11), "batch split: {seen:?}");
+        drop(c);
+        a.join().unwrap();
+        b.join().unwrap();
+    });
+}
+
+/// Two producers push; the consumer takes everything with `pop_all` until it has both.
+/// Key ordering: as for `queue_push_push_pop`, through `pop_all`'s Acquire swap of `front`
+/// and link loads.
+#[test]
+fn queue_pop_all() {
+    loom::model(|| {
+        let q = Arc::new(UnboundedQueue::<Item>::new());
+        let producers: Vec<_> = (1..=2)
+            .map(|v| {
+                let q = Arc::clone(&q);
+                // SAFETY: the item lives until the consumer frees it.
+                thread::spawn(move || unsafe { q.push(new_item(v)) })
+            })
+            .collect();
+        let mut c = q.try_consumer().unwrap();
+        let mut seen = Vec::new();
+        while seen.len() < 2 {
+            let batch = c.pop_all();
+            if batch.is_empty() {
+                thread::yield_now();
+            }
+            seen.extend(batch.map(take));
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, [1, 2]);
+        drop(c);
+        producers.into_iter().for_each(|t| t.join().unwrap());
+    });
+}
+
+/// The pool's park/wake handshake: a worker that finds no work parks; a scheduler publishes
+/// one unit of work and notifies. The worker must get it (a lost wake-up is a deadlock, which
+/// loom reports). Key ordering: the SeqCst fences in `Sleepers::notify` and `Sleepers::park`.
+#[test]
+fn pool_park_wake() {
+    loom::model(|| {
+        let sleepers = Arc::new(Sleepers::new());
+        let work = Arc::new(AtomicUsize::new(0));
+        let (s, w) = (Arc::clone(&sleepers), Arc::clone(&work));
+        let worker = thread::spawn(move || {
+            loop {
+                // Acquire: pairs with the scheduler's Release increment.
+                if w.load(Ordering::Acquire) == 1 {
+                    return;
+                }
+                s.park(|| w.load(Ordering::Relaxed) == 1);
+            }
+        });
+        // Relaxed: the `notify` fence orders it before the idle check, as the pool's queue
+        // push is.
+        work.store(1, Ordering::Relaxed);
+        sleepers.notify(1);
+        worker.join().unwrap();
+    });
+}
+
+/// Two jobs write their slot and call `done`; after `wait` the waiter reads both slots.
+/// Key ordering: `done`'s Release decrement paired with `wait`'s Acquire load.
+#[test]
+fn wait_group() {
+    loom::model(|| {
+        let wg = Arc::new(WaitGroup::new());
+        let slots = Arc::new([UnsafeCell::new(0u32), UnsafeCell::new(0u32)]);
+        wg.add(2);
+        let jobs: Vec<_> = (0..2)
+            .map(|i| {
+                let (wg, slots) = (Arc::clone(&wg), Arc::clone(&slots));
+                thread::spawn(move || {
+                    slots[i].with_mut(|p| unsafe { *p = 1 + i as u32 });
+                    wg.done();
+                })
+            })
+            .collect();
+        wg.wait();
+        let sum: u32 = slots.iter().map(|s| s.with(|p| unsafe { *p })).sum();
+        assert_eq!(sum, 3);
+        jobs.into_iter().for_each(|t| t.join().unwrap());
+    });
+}
+
+mod event_loop {
+    use loom::sync::Arc;
+    use loom::sync::atomic::{AtomicUsize, Ordering};
+    use loom::thread;
+    use makai_task::{EventLoop, KeepAlive, LoopTask};
+
+    /// A task that ends the keep-alive it carries and counts itself.
+    struct Release(KeepAlive, Arc<AtomicUsize>);
+
+    impl LoopTask for Release {
+        fn run(mut self, ev: &mut EventLoop<Release>) {
+            self.0.deactivate(ev);
+            // Relaxed: read on this thread after `run` returns.
+            self.1.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The loop sleeps until a task sent from another thread arrives: the send's wake-up is
+    /// never lost (a lost one is a deadlock), and `run` returns after that task.
+    /// Key ordering: the sender's Release swap of the wake state, paired with the loop's
+    /// Acquire swap back to awake, which makes the pushed node visible to the drain.
+    #[test]
+    fn loop_waker() {
+        loom::model(|| {
+            let ran = Arc::new(AtomicUsize::new(0));
+            let mut ev = EventLoop::new();
+            let mut keep = KeepAlive::new();
+            keep.activate(&mut ev);
+            let handle = ev.handle();
+            let r = Arc::clone(&ran);
+            let sender = thread::spawn(move || handle.send(Release(keep, r)));
+            ev.run();
+            assert_eq!(ran.load(Ordering::Relaxed), 1);
+            assert_eq!(ev.keep_alive_count(), 0);
+            sender.join().unwrap();
+        });
+    }
+
+    /// Two keep-alives, each ended by a task from its own thread: `run` returns only after
+    /// both ran, never after the first.
+    /// Key ordering: as for `loop_waker` (the count itself lives on the loop thread; what can
+    /// break it is a completion the loop does not see).
+    #[test]
+    fn keep_alive_counting() {
+        loom::model(|| {
+            let ran = Arc::new(AtomicUsize::new(0));
+            let mut ev = EventLoop::new();
+            let senders: Vec<_> = (0..2)
+                .map(|_| {
+                    let mut keep = KeepAlive::new();
+                    keep.activate(&mut ev);
+                    let (handle, r) = (ev.handle(), Arc::clone(&ran));
+                    thread::spawn(move || handle.send(Release(keep, r)))
+                })
+                .collect();
+            assert_eq!(ev.keep_alive_count(), 2);
+            ev.run();
+            assert_eq!(ran.load(Ordering::Relaxed), 2);
+            assert_eq!(ev.keep_alive_count(), 0);
+            senders.into_iter().for_each(|t| t.join().unwrap());
+        });
+    }
+}
