@@ -59,11 +59,11 @@ enum Payload<T: LoopTask> {
 ///
 /// let mut ev = EventLoop::new();
 /// let handle = ev.handle();
-/// let node = Box::leak(Box::new(ConcurrentTask::new(Print(7))));
-/// // SAFETY: the node is alive and unused until the loop has taken its task out (it is
-/// // leaked for the whole program here).
-/// unsafe { handle.send_node(NonNull::from(node)) };
+/// let mut node = ConcurrentTask::new(Print(7));
+/// // SAFETY: `node` stays alive and in place until the tick below has taken its task out.
+/// unsafe { handle.send_node(NonNull::from(&mut node)) };
 /// assert_eq!(ev.tick(), 1);
+/// assert!(!node.is_pending()); // reusable: `node.refill(task)` and send it again
 /// ```
 pub struct ConcurrentTask<T: LoopTask> {
     link: Link<ConcurrentTask<T>>,

@@ -35,6 +35,7 @@ fn new_item(value: u32) -> NonNull<Item> {
         value: UnsafeCell::new(0),
     });
     // Written before the push: the push must publish it.
+    // SAFETY: the item is not shared yet.
     item.value.with_mut(|v| unsafe { *v = value });
     NonNull::from(Box::leak(item))
 }
@@ -43,6 +44,7 @@ fn new_item(value: u32) -> NonNull<Item> {
 fn take(item: NonNull<Item>) -> u32 {
     // SAFETY: every item is a leaked box, popped once.
     let item = unsafe { Box::from_raw(item.as_ptr()) };
+    // SAFETY: popped: the producer is done with it (loom checks that claim).
     item.value.with(|v| unsafe { *v })
 }
 
@@ -85,12 +87,12 @@ fn queue_batch_push() {
         let q1 = Arc::clone(&q);
         let a = thread::spawn(move || {
             let mut b = Batch::new();
-            // SAFETY: the items live until the consumer frees them.
-            unsafe {
-                b.push_back(new_item(10));
-                b.push_back(new_item(11));
-                q1.push_batch(b);
-            }
+            // SAFETY (all three): the items live until the consumer frees them.
+            unsafe { b.push_back(new_item(10)) };
+            // SAFETY: as above.
+            unsafe { b.push_back(new_item(11)) };
+            // SAFETY: as above.
+            unsafe { q1.push_batch(b) };
         });
         let q2 = Arc::clone(&q);
         // SAFETY: the item lives until the consumer frees it.
@@ -179,12 +181,14 @@ fn wait_group() {
             .map(|i| {
                 let (wg, slots) = (Arc::clone(&wg), Arc::clone(&slots));
                 thread::spawn(move || {
+                    // SAFETY: each job writes only its own slot (loom checks the waiter's read).
                     slots[i].with_mut(|p| unsafe { *p = 1 + i as u32 });
                     wg.done();
                 })
             })
             .collect();
         wg.wait();
+        // SAFETY: after `wait` the jobs are done writing (loom checks that claim).
         let sum: u32 = slots.iter().map(|s| s.with(|p| unsafe { *p })).sum();
         assert_eq!(sum, 3);
         jobs.into_iter().for_each(|t| t.join().unwrap());

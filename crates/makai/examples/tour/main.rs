@@ -11,6 +11,7 @@ mod fs;
 mod ptr;
 mod string;
 mod tagged;
+mod task;
 mod tracked;
 
 fn main() {
@@ -24,6 +25,7 @@ fn main() {
     collections::section();
     string::section();
     encode::section();
+    task::section();
 }
 
 /// Prints a section heading.
