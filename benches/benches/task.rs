@@ -82,7 +82,9 @@ fn makai_queue_round(queue: &UnboundedQueue<Item>, stores: &mut [Vec<Item>], bat
         while got < PRODUCERS * PER_PRODUCER {
             let all = consumer.pop_all();
             if all.is_empty() {
-                std::hint::spin_loop();
+                // Give the core to the producers, as a blocking `recv` does (the machine has
+                // fewer cores than threads here; spinning would starve them).
+                std::thread::yield_now();
                 continue;
             }
             for item in all {
