@@ -10,6 +10,10 @@ mod global;
 #[cfg(feature = "mimalloc")]
 mod mimalloc;
 mod no_alloc;
+mod pool;
+mod rc_arena;
+#[cfg(feature = "allocator-api2")]
+pub mod string;
 pub mod testing;
 mod tracked;
 
@@ -24,7 +28,35 @@ pub use makai_error::AllocError;
 #[cfg(feature = "mimalloc")]
 pub use mimalloc::{MiHeap, Mimalloc};
 pub use no_alloc::{NoAlloc, NullableAllocator};
+pub use pool::{ArenaPool, PooledArena};
+pub use rc_arena::{ArenaSlice, ArenaStr, RcArena};
 pub use tracked::{
     DEFAULT_BACKTRACE_DEPTH, DEFAULT_FREE_HISTORY, DEFAULT_REPORT_LIMIT, DebugScope, Labeled, Leak,
     LeakReport, Stats, Tracked,
 };
+
+/// `allocator_api2`'s `Vec<T, A>` (re-exported, so no extra dependency is needed): a vector in
+/// any makai allocator, such as `Vec::new_in(&arena)`.
+///
+/// ```
+/// let arena = makai_alloc::Arena::new();
+/// let mut v = makai_alloc::vec::Vec::new_in(&arena);
+/// v.extend_from_slice(&[1, 2, 3]);
+/// assert_eq!(v.iter().sum::<i32>(), 6);
+/// ```
+#[cfg(feature = "allocator-api2")]
+pub mod vec {
+    pub use allocator_api2::vec::*;
+}
+
+/// `allocator_api2`'s `Box<T, A>` (re-exported): a box in any makai allocator.
+///
+/// ```
+/// let buf = makai_alloc::StackFallback::<64>::new();
+/// let b = makai_alloc::boxed::Box::new_in([0_u8; 32], &buf);
+/// assert_eq!(b.len(), 32);
+/// ```
+#[cfg(feature = "allocator-api2")]
+pub mod boxed {
+    pub use allocator_api2::boxed::*;
+}
