@@ -6,6 +6,7 @@ mod convert;
 mod enc_str;
 mod enc_tag;
 pub mod encode;
+mod interner;
 mod last_byte;
 mod path_buffer;
 mod repr;
@@ -20,6 +21,7 @@ mod zstr;
 
 pub use builder::{DisplayLen, Filler, StringBuilder};
 pub use enc_str::{EncStr, Encoding};
+pub use interner::{Interner, SyncInterner};
 pub use makai_error::AllocError;
 pub use path_buffer::{PATH_MAX, PathBuffer, PathBufferError, PooledPathBuffer, path_buffer};
 pub use shared::Str;
