@@ -33,6 +33,10 @@ use crate::allocator::{Allocator, dangling};
 ///
 /// `Arena` is `Send` but not `Sync` (one thread allocates at a time).
 ///
+/// Its chunks come from the global heap (bumpalo's chunk allocator); there is no allocator
+/// parameter. [`try_with_capacity`](Arena::try_with_capacity) and the `try_` methods report a
+/// chunk that cannot be allocated.
+///
 /// Miri note: bumpalo aligns blocks by address inside 16-byte-aligned chunks, so Miri's
 /// `-Zmiri-symbolic-alignment-check` reports typed accesses to values aligned above 16 as
 /// misaligned (a false positive of that flag; without it, Miri accepts them).

@@ -499,6 +499,10 @@ macro_rules! ref_counted {
 /// `&T` only; mutation goes through interior mutability, since other handles may read at the
 /// same time.
 ///
+/// [`RefPtr::new`] allocates from the global heap ([`makai_alloc::Global`]); there is no
+/// allocator parameter. Objects that live elsewhere can still be shared by overriding
+/// [`RefCounted::destroy`] and handing them over with [`RefPtr::adopt`].
+///
 /// `RefPtr<T>` is `Send` and `Sync` when `T` is `Send + Sync`, which a type with a non-atomic
 /// [`RefCount`] never is:
 ///

@@ -198,6 +198,9 @@ macro_rules! shared_type {
 
             /// Like `new`, but reports out of memory instead of aborting.
             ///
+            /// The block always comes from the global heap ([`makai_alloc::Global`]); there is
+            /// no allocator parameter (the handle stays 8 bytes).
+            ///
             /// # Errors
             ///
             /// [`AllocError`] when the heap cannot provide the block (`value` is dropped).

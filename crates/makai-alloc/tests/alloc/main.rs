@@ -1,5 +1,6 @@
 //! Integration tests of makai-alloc: one binary, one module per topic.
 
+mod alloc_failures;
 mod api2_bridge;
 mod arena;
 mod arena_drop_rule;

@@ -15,6 +15,7 @@ use makai_collections::{
 };
 use proptest::prelude::*;
 
+mod alloc_failures;
 mod hive_model;
 
 /// `native` normally, `miri` under Miri, where every step is interpreted (keeps

@@ -15,6 +15,7 @@ use makai_alloc::{AllocError, Allocator, Global};
 use makai_string::{Filler, SmolStr, Str, StringBuilder};
 use proptest::prelude::*;
 
+mod alloc_failures;
 mod builder_two_phase;
 #[cfg(feature = "serde")]
 mod serde_str;
