@@ -6,6 +6,18 @@
 //! - `access`: `as_str().len()` through `black_box`; `access_static`;
 //! - `self_eq`: compare a string with its clone; `self_eq_static`.
 //!
+//! Shapes of real programs (many distinct values, mixed hits and misses), each reported per
+//! element (`Throughput::Elements`):
+//! - `keys_build_drop/L`: build 1024 distinct `L`-byte keys from `&str` and drop each, at
+//!   L = 5, 10, 15, 16, 24, 64;
+//! - `eq_pairs/L`: `==` over a shuffled array of 4096 distinct pairs, half equal (built
+//!   separately from the same bytes, so no pointer shortcut), half differing in the last byte;
+//!   `eq_pairs_str/L` the same against a `&str`;
+//! - `map_get/L`: `HashMap<T, u32>` (std's default hasher) with 1024 keys, 2048 lookups by
+//!   `&str`, shuffled, 50 % hits;
+//! - `clone_many/L`: clone and drop each of 1024 distinct strings (heap at 64 B: the atomic
+//!   count against `Arc<str>`).
+//!
 //! Plus `builder_1000`: building 1000 strings (copies of ~48-byte inputs) as `Vec<String>`,
 //! with one `StringBuilder`, and with a pre-sized bumpalo arena; and `freeze`: growing a
 //! 40-byte string one char at a time and sharing it. Allocation counts are printed first.
@@ -20,7 +32,11 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
+use std::collections::HashMap;
+
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+};
 use makai::string::{SmolStr, Str, StringBuilder};
 use makai_benches::{CountingAlloc, count_allocations};
 
@@ -285,5 +301,248 @@ fn freeze(c: &mut Criterion) {
     black_box(sink);
 }
 
-criterion_group!(benches, builder, freeze, new, clone, access, self_eq);
+// ---------------------------------------------------------------------------------------------
+// Many distinct values.
+
+/// A small deterministic generator (xorshift64*), so every contender sees the same data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            v.swap(i, self.below(i + 1));
+        }
+    }
+}
+
+const KEYS: usize = 1024;
+const PAIRS: usize = 4096;
+const LOOKUPS: usize = 2048;
+
+/// `n` distinct random ASCII strings of exactly `len` bytes (letters, digits, `_`, `.`).
+fn distinct_keys(rng: &mut Rng, n: usize, len: usize) -> Vec<String> {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.";
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let s: String = (0..len)
+            .map(|_| char::from(ALPHABET[rng.below(ALPHABET.len())]))
+            .collect();
+        if seen.insert(s.clone()) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// The same bytes with the last one changed (still ASCII).
+fn differ_in_last_byte(s: &str) -> String {
+    let mut b = s.as_bytes().to_vec();
+    let last = b.last_mut().expect("non-empty key");
+    *last = if *last == b'x' { b'y' } else { b'x' };
+    String::from_utf8(b).expect("ASCII")
+}
+
+fn keys_build_drop(c: &mut Criterion) {
+    let mut g = c.benchmark_group("keys_build_drop");
+    g.throughput(Throughput::Elements(KEYS as u64));
+    for len in [5, 10, 15, 16, 24, 64] {
+        let keys = distinct_keys(&mut Rng(0x9E37_79B9_7F4A_7C15 ^ len as u64), KEYS, len);
+        macro_rules! run {
+            ($name:expr, $make:expr) => {
+                g.bench_with_input(BenchmarkId::new($name, len), &keys, |b, keys| {
+                    b.iter(|| {
+                        for k in keys {
+                            black_box($make(black_box(k.as_str())));
+                        }
+                    })
+                });
+            };
+        }
+        run!("String", String::from);
+        run!("Arc<str>", Arc::<str>::from);
+        run!("compact_str", compact_str::CompactString::new);
+        run!("smol_str", smol_str::SmolStr::new);
+        run!("makai_SmolStr", SmolStr::from);
+        run!("makai_Str", Str::from);
+    }
+    g.finish();
+}
+
+/// `PAIRS` pairs of separately built values, half equal, half differing in the last byte,
+/// in a shuffled order.
+fn pairs<T>(len: usize, make: impl Fn(&str) -> T) -> Vec<(T, T)> {
+    let mut rng = Rng(0xD1B5_4A32_D192_ED03 ^ len as u64);
+    let keys = distinct_keys(&mut rng, PAIRS, len);
+    let mut out: Vec<(T, T)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let other = if i % 2 == 0 {
+                k.clone()
+            } else {
+                differ_in_last_byte(k)
+            };
+            (make(k), make(&other))
+        })
+        .collect();
+    rng.shuffle(&mut out);
+    out
+}
+
+fn count_equal<T: PartialEq<U>, U>(pairs: &[(T, U)]) -> usize {
+    pairs.iter().filter(|(a, b)| a == b).count()
+}
+
+fn eq_pairs(c: &mut Criterion) {
+    let mut g = c.benchmark_group("eq_pairs");
+    g.throughput(Throughput::Elements(PAIRS as u64));
+    for len in [5, 10, 16, 24, 64] {
+        macro_rules! run {
+            ($name:expr, $make:expr) => {
+                let p = pairs(len, |s: &str| $make(s));
+                assert_eq!(count_equal(&p), PAIRS / 2);
+                g.bench_with_input(BenchmarkId::new($name, len), &p, |b, p| {
+                    b.iter(|| count_equal(black_box(p)))
+                });
+            };
+        }
+        run!("String", String::from);
+        run!("Arc<str>", Arc::<str>::from);
+        run!("compact_str", compact_str::CompactString::new);
+        run!("smol_str", smol_str::SmolStr::new);
+        run!("makai_SmolStr", SmolStr::from);
+        run!("makai_Str", Str::from);
+    }
+    g.finish();
+
+    // Against a borrowed `&str` (a parsed token compared with a stored name).
+    let mut g = c.benchmark_group("eq_pairs_str");
+    g.throughput(Throughput::Elements(PAIRS as u64));
+    for len in [10, 24] {
+        let owned = pairs(len, |s: &str| String::from(s));
+        macro_rules! run {
+            ($name:expr, $make:expr) => {
+                let p: Vec<_> = owned.iter().map(|(a, b)| ($make(a), b.as_str())).collect();
+                assert_eq!(count_equal(&p), PAIRS / 2);
+                g.bench_with_input(BenchmarkId::new($name, len), &p, |b, p| {
+                    b.iter(|| count_equal(black_box(p)))
+                });
+            };
+        }
+        run!("String", |s: &String| s.clone());
+        run!("compact_str", |s: &String| compact_str::CompactString::new(
+            s
+        ));
+        run!("makai_SmolStr", |s: &String| SmolStr::from(s));
+        run!("makai_Str", |s: &String| Str::from(s));
+    }
+    g.finish();
+}
+
+/// `LOOKUPS` queries, half of them keys of the map, half absent keys of the same length.
+fn map_workload(len: usize) -> (Vec<String>, Vec<String>) {
+    let mut rng = Rng(0x94D0_49BB_1331_11EB ^ len as u64);
+    let all = distinct_keys(&mut rng, KEYS + LOOKUPS / 2, len);
+    let (keys, absent) = all.split_at(KEYS);
+    let mut queries: Vec<String> = (0..LOOKUPS / 2)
+        .map(|i| keys[i % KEYS].clone())
+        .chain(absent.iter().cloned())
+        .collect();
+    rng.shuffle(&mut queries);
+    (keys.to_vec(), queries)
+}
+
+fn lookups<K: std::hash::Hash + Eq + std::borrow::Borrow<str>>(
+    map: &HashMap<K, u32>,
+    queries: &[String],
+) -> u64 {
+    let mut sum = 0u64;
+    for q in queries {
+        if let Some(&v) = map.get(q.as_str()) {
+            sum += u64::from(v);
+        }
+    }
+    sum
+}
+
+fn map_get(c: &mut Criterion) {
+    let mut g = c.benchmark_group("map_get");
+    g.throughput(Throughput::Elements(LOOKUPS as u64));
+    for len in [10, 16, 24, 64] {
+        let (keys, queries) = map_workload(len);
+        macro_rules! run {
+            ($name:expr, $make:expr) => {
+                let map: HashMap<_, u32> = keys
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| ($make(k.as_str()), i as u32 + 1))
+                    .collect();
+                let expected: u64 = (0..LOOKUPS / 2).map(|i| (i % KEYS) as u64 + 1).sum();
+                assert_eq!(lookups(&map, &queries), expected);
+                g.bench_with_input(BenchmarkId::new($name, len), &queries, |b, q| {
+                    b.iter(|| lookups(&map, black_box(q)))
+                });
+            };
+        }
+        run!("String", String::from);
+        run!("Arc<str>", Arc::<str>::from);
+        run!("compact_str", compact_str::CompactString::new);
+        run!("smol_str", smol_str::SmolStr::new);
+        run!("makai_SmolStr", SmolStr::from);
+        run!("makai_Str", Str::from);
+    }
+    g.finish();
+}
+
+fn clone_many(c: &mut Criterion) {
+    let mut g = c.benchmark_group("clone_many");
+    g.throughput(Throughput::Elements(KEYS as u64));
+    for len in [10, 64] {
+        let keys = distinct_keys(&mut Rng(0xBF58_476D_1CE4_E5B9 ^ len as u64), KEYS, len);
+        macro_rules! run {
+            ($name:expr, $make:expr) => {
+                let values: Vec<_> = keys.iter().map(|k| $make(k.as_str())).collect();
+                g.bench_with_input(BenchmarkId::new($name, len), &values, |b, v| {
+                    b.iter(|| {
+                        for s in black_box(v) {
+                            black_box(s.clone());
+                        }
+                    })
+                });
+            };
+        }
+        run!("String", String::from);
+        run!("Arc<str>", Arc::<str>::from);
+        run!("compact_str", compact_str::CompactString::new);
+        run!("smol_str", smol_str::SmolStr::new);
+        run!("makai_Str", Str::from);
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    keys_build_drop,
+    eq_pairs,
+    map_get,
+    clone_many,
+    builder,
+    freeze,
+    new,
+    clone,
+    access,
+    self_eq
+);
 criterion_main!(benches);

@@ -5,6 +5,7 @@ mod cow_cstr;
 mod cow_str;
 mod into_static;
 mod maybe_owned;
+mod overflow;
 mod refcount;
 #[cfg(feature = "serde")]
 mod serde_impl;
@@ -30,3 +31,9 @@ pub use refcount::private as __refcount;
 /// What `tagged_union!` expands to calls these; not a public interface.
 #[doc(hidden)]
 pub use tagged::union::private as __tagged;
+
+/// The reference-count overflow rule, shared with makai-string's `Str`; not a public interface.
+#[doc(hidden)]
+pub mod __refcount {
+    pub use crate::overflow::{MAX_REF_COUNT, OVERFLOW_MESSAGE, check_incremented, overflow_abort};
+}

@@ -21,17 +21,9 @@ use makai_error::{AllocError, HandleOom};
 
 use crate::sync::{AtomicU32, Ordering, fence};
 
-/// Counts above this abort the process: a count that wrapped around would free a live object.
-/// Leaving `u32::MAX - i32::MAX` of headroom means racing increments cannot wrap before one of
-/// them sees the limit and aborts.
-const MAX_COUNT: u32 = i32::MAX as u32;
-
-#[cold]
-#[inline(never)]
-fn count_overflow() -> ! {
-    eprintln!("makai-ptr: reference count overflow (more than i32::MAX references); aborting");
-    std::process::abort()
-}
+/// Counts above this abort the process (the workspace's one rule, in `crate::overflow`).
+const MAX_COUNT: u32 = crate::overflow::MAX_REF_COUNT;
+use crate::overflow::overflow_abort as count_overflow;
 
 /// The operations every count supports. Sealed: only [`RefCount`] and [`AtomicRefCount`]
 /// implement it, and only this crate calls these methods, so safe code outside cannot
@@ -281,9 +273,7 @@ impl sealed::CounterOps for AtomicRefCount {
         // the object alive, so nothing needs ordering here (as in std's `Arc::clone`). The
         // decrement's Release / Acquire-fence pair orders the uses.
         let old = self.count.fetch_add(1, Ordering::Relaxed);
-        if old > MAX_COUNT {
-            count_overflow();
-        }
+        crate::overflow::check_incremented(old);
     }
     #[inline]
     fn decrement(&self, _: sealed::Token) -> bool {

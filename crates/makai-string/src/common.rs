@@ -84,42 +84,42 @@ macro_rules! string_traits {
         impl ::std::cmp::PartialEq<str> for $T {
             #[inline]
             fn eq(&self, other: &str) -> bool {
-                self.as_str() == other
+                self.repr.eq_str(other)
             }
         }
 
         impl<'a> ::std::cmp::PartialEq<&'a str> for $T {
             #[inline]
             fn eq(&self, other: &&'a str) -> bool {
-                self.as_str() == *other
+                self.repr.eq_str(other)
             }
         }
 
         impl ::std::cmp::PartialEq<String> for $T {
             #[inline]
             fn eq(&self, other: &String) -> bool {
-                self.as_str() == other.as_str()
+                self.repr.eq_str(other)
             }
         }
 
         impl ::std::cmp::PartialEq<$T> for str {
             #[inline]
             fn eq(&self, other: &$T) -> bool {
-                self == other.as_str()
+                other.repr.eq_str(self)
             }
         }
 
         impl<'a> ::std::cmp::PartialEq<$T> for &'a str {
             #[inline]
             fn eq(&self, other: &$T) -> bool {
-                *self == other.as_str()
+                other.repr.eq_str(self)
             }
         }
 
         impl ::std::cmp::PartialEq<$T> for String {
             #[inline]
             fn eq(&self, other: &$T) -> bool {
-                self.as_str() == other.as_str()
+                other.repr.eq_str(self)
             }
         }
 

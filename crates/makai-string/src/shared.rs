@@ -9,6 +9,17 @@ use makai_error::{AllocError, HandleOom};
 use crate::SmolStr;
 use crate::repr::{self, INLINE_CAP, Repr, STATIC_TAG};
 
+// Where the time goes, and why the hot paths look the way they do (measured in
+// `benches/benches/string.rs`, findings in docs/BENCHMARKS.md):
+// - building an inline `Str` is `Repr::inline` (two words in registers, see `repr/inline.rs`)
+//   behind one length test; the infallible `From<&str>` never builds a `Result`, and the heap
+//   path (`Repr::try_heap_copy`) is out of line;
+// - dropping or cloning an inline or static `Str` is one compare of byte 15 and a branch, no
+//   atomic; a counted buffer's last owner frees it without a locked instruction (`release`
+//   in `repr/count.rs`), and the free itself is out of line;
+// - `==` of two inline strings is one 16-byte compare; against a `&str` of at most 16 bytes,
+//   the `&str` is loaded into registers the same way and compared as 16 bytes.
+
 /// An immutable UTF-8 string in 16 bytes that is cheap to clone and to share between threads.
 ///
 /// Four forms, chosen by the constructor; clones are O(1) in each:
@@ -79,7 +90,7 @@ impl Str {
     #[must_use]
     pub const fn from_static(s: &'static str) -> Str {
         Str {
-            repr: Repr::pointer(s.as_ptr(), s.len(), STATIC_TAG),
+            repr: Repr::from_static(s),
         }
     }
 
@@ -95,12 +106,12 @@ impl Str {
     /// ```
     #[inline]
     pub fn try_from_str(s: &str) -> Result<Str, AllocError> {
-        if s.len() <= INLINE_CAP {
-            return Ok(Str {
-                repr: Repr::inline(s),
-            });
-        }
-        SmolStr::try_from_long(s).map(SmolStr::freeze)
+        let repr = if s.len() <= INLINE_CAP {
+            Repr::inline(s)
+        } else {
+            Repr::try_heap_copy(s)?
+        };
+        Ok(Str { repr })
     }
 
     /// Takes a `String` without copying its bytes when it is longer than 16 bytes (its
@@ -212,8 +223,7 @@ impl Str {
     #[inline]
     #[must_use]
     pub fn as_str(&self) -> &str {
-        // SAFETY: every constructor stores UTF-8.
-        unsafe { std::str::from_utf8_unchecked(self.repr.as_bytes()) }
+        self.repr.as_str()
     }
 
     /// Whether `a` and `b` share their bytes (same buffer, or the same static string).
@@ -238,17 +248,6 @@ impl Str {
     #[inline]
     pub(crate) unsafe fn from_repr(repr: Repr) -> Str {
         Str { repr }
-    }
-
-    /// The `Str` equality fast path: two inline strings are equal exactly when their 16
-    /// bytes are (the padding is always zero).
-    #[inline]
-    fn eq_str(&self, other: &Str) -> bool {
-        if self.repr.is_inline() && other.repr.is_inline() {
-            return self.repr.inline_bytes() == other.repr.inline_bytes();
-        }
-        let (a, b) = (self.as_bytes(), other.as_bytes());
-        a.len() == b.len() && (ptr::eq(a.as_ptr(), b.as_ptr()) || a == b)
     }
 }
 
@@ -284,8 +283,9 @@ impl Default for Str {
 
 impl PartialEq for Str {
     #[inline]
+    /// Two inline strings: one 16-byte compare (no `memcmp` call).
     fn eq(&self, other: &Str) -> bool {
-        self.eq_str(other)
+        self.repr.eq_repr(&other.repr)
     }
 }
 
@@ -294,21 +294,27 @@ impl Eq for Str {}
 impl PartialEq<SmolStr> for Str {
     #[inline]
     fn eq(&self, other: &SmolStr) -> bool {
-        self.as_str() == other.as_str()
+        self.repr.eq_repr(other.repr())
     }
 }
 
 impl PartialEq<Str> for SmolStr {
     #[inline]
     fn eq(&self, other: &Str) -> bool {
-        self.as_str() == other.as_str()
+        self.repr().eq_repr(&other.repr)
     }
 }
 
 impl From<&str> for Str {
+    /// Up to 16 bytes: built in registers, no allocation, no `Result` on the way.
     #[inline]
     fn from(s: &str) -> Str {
-        Str::try_from_str(s).handle_oom()
+        let repr = if s.len() <= INLINE_CAP {
+            Repr::inline(s)
+        } else {
+            Repr::try_heap_copy(s).handle_oom()
+        };
+        Str { repr }
     }
 }
 

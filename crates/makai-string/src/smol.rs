@@ -2,13 +2,11 @@
 //! [`Str`] without copying.
 
 use std::fmt;
-use std::mem::ManuallyDrop;
-use std::ptr;
 
 use makai_error::{AllocError, HandleOom};
 
 use crate::Str;
-use crate::repr::{self, HEAP_TAG, INLINE_CAP, MAX_LEN, Repr};
+use crate::repr::{INLINE_CAP, Unique};
 
 /// A mutable UTF-8 string in 16 bytes (Bun's `SmolStr`): up to 16 bytes live inline, longer
 /// strings in one heap buffer whose header also has room for a reference count, so
@@ -33,8 +31,8 @@ use crate::repr::{self, HEAP_TAG, INLINE_CAP, MAX_LEN, Repr};
 /// assert_eq!(frozen.as_ptr(), addr); // no copy
 /// ```
 pub struct SmolStr {
-    /// Inline, or `HEAP_TAG` with a buffer whose count is 1 and that only this value uses.
-    repr: Repr,
+    /// Inline, or a heap buffer whose count is 1 and that only this value uses.
+    repr: Unique,
 }
 
 // SAFETY: a `SmolStr` owns its bytes exclusively (its heap buffer's count is always 1), like a
@@ -56,7 +54,9 @@ impl SmolStr {
     #[inline]
     #[must_use]
     pub const fn new() -> SmolStr {
-        SmolStr { repr: Repr::EMPTY }
+        SmolStr {
+            repr: Unique::EMPTY,
+        }
     }
 
     /// An empty string with room for at least `capacity` bytes (inline when that is 16 or
@@ -81,12 +81,8 @@ impl SmolStr {
     /// assert!(makai_string::SmolStr::try_with_capacity(usize::MAX).is_err());
     /// ```
     pub fn try_with_capacity(capacity: usize) -> Result<SmolStr, AllocError> {
-        if capacity <= INLINE_CAP {
-            return Ok(SmolStr::new());
-        }
-        let data = repr::alloc_heap(capacity)?;
         Ok(SmolStr {
-            repr: Repr::pointer(data.as_ptr(), 0, HEAP_TAG),
+            repr: Unique::try_with_capacity(capacity)?,
         })
     }
 
@@ -104,20 +100,11 @@ impl SmolStr {
     pub fn try_from_str(s: &str) -> Result<SmolStr, AllocError> {
         if s.len() <= INLINE_CAP {
             return Ok(SmolStr {
-                repr: Repr::inline(s),
+                repr: Unique::inline(s),
             });
         }
-        SmolStr::try_from_long(s)
-    }
-
-    /// The heap path of [`try_from_str`](SmolStr::try_from_str), kept out of line.
-    #[inline(never)]
-    pub(crate) fn try_from_long(s: &str) -> Result<SmolStr, AllocError> {
-        let data = repr::alloc_heap(s.len())?;
-        // SAFETY: the buffer has room for `s.len()` bytes and is distinct from `s`.
-        unsafe { ptr::copy_nonoverlapping(s.as_ptr(), data.as_ptr(), s.len()) };
         Ok(SmolStr {
-            repr: Repr::pointer(data.as_ptr(), s.len(), HEAP_TAG),
+            repr: Unique::try_heap_copy(s)?,
         })
     }
 
@@ -144,7 +131,7 @@ impl SmolStr {
     #[inline]
     #[must_use]
     pub const fn len(&self) -> usize {
-        self.repr.len()
+        self.repr.as_repr().len()
     }
 
     /// Whether the string is empty.
@@ -166,14 +153,7 @@ impl SmolStr {
     #[inline]
     #[must_use]
     pub fn capacity(&self) -> usize {
-        if self.repr.is_inline() {
-            INLINE_CAP
-        } else {
-            // SAFETY: a non-inline `SmolStr` is a live heap buffer.
-            let data = unsafe { self.repr.word_non_null() };
-            // SAFETY: as above.
-            unsafe { repr::heap_cap(data) }
-        }
+        self.repr.capacity()
     }
 
     /// Whether the bytes live inside the 16-byte value (no heap buffer).
@@ -186,7 +166,7 @@ impl SmolStr {
     #[inline]
     #[must_use]
     pub const fn is_inline(&self) -> bool {
-        self.repr.is_inline()
+        self.repr.as_repr().is_inline()
     }
 
     /// The string.
@@ -197,9 +177,7 @@ impl SmolStr {
     #[inline]
     #[must_use]
     pub fn as_str(&self) -> &str {
-        // SAFETY: a `SmolStr` always holds UTF-8 (every write appends a `&str` or keeps a
-        // char boundary).
-        unsafe { std::str::from_utf8_unchecked(self.repr.as_bytes()) }
+        self.repr.as_str()
     }
 
     /// The string, mutably (for in-place changes such as `make_ascii_uppercase`).
@@ -211,18 +189,10 @@ impl SmolStr {
     /// ```
     #[inline]
     pub fn as_mut_str(&mut self) -> &mut str {
-        let len = self.len();
-        let data = if self.repr.is_inline() {
-            self.repr.inline_base_mut()
-        } else {
-            // A heap `SmolStr` owns its buffer exclusively, so writing through it is allowed.
-            self.repr.word().cast_mut()
-        };
-        // SAFETY: `len` initialised UTF-8 bytes at `data`, borrowed mutably through `self`.
-        // Safe `&mut str` methods keep the bytes UTF-8, so byte 15 of a 16-byte inline string
-        // stays a valid last byte (below 0xC0).
-        let bytes = unsafe { std::slice::from_raw_parts_mut(data, len) };
-        // SAFETY: the bytes are UTF-8 (see `as_str`).
+        // SAFETY: the bytes are UTF-8 and only leave as `&mut str`, whose safe methods keep
+        // them UTF-8 (so byte 15 of a 16-byte inline string stays a valid last byte).
+        let bytes = unsafe { self.repr.as_bytes_mut() };
+        // SAFETY: the bytes are UTF-8 (see above).
         unsafe { std::str::from_utf8_unchecked_mut(bytes) }
     }
 
@@ -250,31 +220,7 @@ impl SmolStr {
     /// assert_eq!(s, "x");
     /// ```
     pub fn try_push_str(&mut self, s: &str) -> Result<(), AllocError> {
-        let len = self.len();
-        let new_len = len.checked_add(s.len()).ok_or(AllocError)?;
-        if self.repr.is_inline() && new_len <= INLINE_CAP {
-            let base = self.repr.inline_base_mut();
-            // SAFETY: `new_len <= 16`, so `len` is inside the 16 bytes.
-            let dst = unsafe { base.add(len) };
-            // SAFETY: bytes `len..new_len` of `self` are writable and distinct from `s`
-            // (`s` cannot borrow `self`, which is borrowed mutably).
-            unsafe { ptr::copy_nonoverlapping(s.as_ptr(), dst, s.len()) };
-            // SAFETY: the bytes are written; the padding past `new_len` was zero already; for
-            // 16 bytes, byte 15 is the last byte of `s` (or of the old string), so valid.
-            unsafe { self.repr.set_inline_len(new_len) };
-            return Ok(());
-        }
-        self.try_reserve(s.len())?;
-        // After `try_reserve` the string is a heap buffer owned by `self` with capacity for
-        // `new_len` bytes.
-        let data = self.repr.word().cast_mut();
-        // SAFETY: `len <= capacity`.
-        let dst = unsafe { data.add(len) };
-        // SAFETY: room for `s.len()` bytes at `dst` (checked by `try_reserve`); `s` is
-        // elsewhere.
-        unsafe { ptr::copy_nonoverlapping(s.as_ptr(), dst, s.len()) };
-        self.repr = Repr::pointer(data, new_len, HEAP_TAG);
-        Ok(())
+        self.repr.try_push_str(s)
     }
 
     /// Appends one character.
@@ -315,7 +261,7 @@ impl SmolStr {
     pub fn pop(&mut self) -> Option<char> {
         let c = self.as_str().chars().next_back()?;
         let new_len = self.len() - c.len_utf8();
-        self.set_len_shorter(new_len);
+        self.repr.truncate(new_len, "SmolStr::pop");
         Some(c)
     }
 
@@ -331,14 +277,7 @@ impl SmolStr {
     /// assert_eq!(s, "he");
     /// ```
     pub fn truncate(&mut self, new_len: usize) {
-        if new_len >= self.len() {
-            return;
-        }
-        assert!(
-            self.as_str().is_char_boundary(new_len),
-            "SmolStr::truncate: {new_len} is not a char boundary"
-        );
-        self.set_len_shorter(new_len);
+        self.repr.truncate(new_len, "SmolStr::truncate");
     }
 
     /// Empties the string, keeping its capacity.
@@ -351,24 +290,6 @@ impl SmolStr {
     #[inline]
     pub fn clear(&mut self) {
         self.truncate(0);
-    }
-
-    /// Sets a shorter length that is a char boundary.
-    fn set_len_shorter(&mut self, new_len: usize) {
-        debug_assert!(new_len < self.len());
-        if self.repr.is_inline() {
-            let base = self.repr.inline_base_mut();
-            // SAFETY: `new_len < len <= 16`, so the offset is inside `self`.
-            let tail = unsafe { base.add(new_len) };
-            // SAFETY: zero bytes `new_len..15` (never byte 15, the tag, which is set next) so
-            // the padding stays zero and equality stays a 16-byte compare.
-            unsafe { tail.write_bytes(0, INLINE_CAP - 1 - new_len) };
-            // SAFETY: inline, `new_len < 16`, bytes written and padding zero.
-            unsafe { self.repr.set_inline_len(new_len) };
-        } else {
-            let data = self.repr.word();
-            self.repr = Repr::pointer(data, new_len, HEAP_TAG);
-        }
     }
 
     /// Makes room for at least `additional` more bytes: afterwards
@@ -396,31 +317,13 @@ impl SmolStr {
     /// assert!(s.try_reserve(40).is_ok() && s.capacity() >= 40);
     /// ```
     pub fn try_reserve(&mut self, additional: usize) -> Result<(), AllocError> {
-        let len = self.len();
-        let needed = len.checked_add(additional).ok_or(AllocError)?;
-        let cap = self.capacity();
-        if needed <= cap {
-            return Ok(());
-        }
-        if needed > MAX_LEN {
-            return Err(AllocError);
-        }
-        // Amortised growth: at least double, and start at 32 bytes.
-        let new_cap = needed.max(cap.saturating_mul(2)).clamp(32, MAX_LEN);
-        if self.repr.is_inline() {
-            let data = repr::alloc_heap(new_cap)?;
-            // SAFETY: the new buffer has room for `new_cap >= len` bytes; the inline bytes
-            // are inside `self`, a different place.
-            unsafe { ptr::copy_nonoverlapping(self.repr.data_ptr(), data.as_ptr(), len) };
-            self.repr = Repr::pointer(data.as_ptr(), len, HEAP_TAG);
-        } else {
-            // SAFETY: a heap `SmolStr`: the word is its non-null data pointer.
-            let data = unsafe { self.repr.word_non_null() };
-            // SAFETY: the buffer is live, owned only by `self`, and `new_cap > cap`.
-            let data = unsafe { repr::grow_heap(data, new_cap) }?;
-            self.repr = Repr::pointer(data.as_ptr(), len, HEAP_TAG);
-        }
-        Ok(())
+        self.repr.try_reserve(additional)
+    }
+
+    /// The representation, for comparisons with [`Str`].
+    #[inline(always)]
+    pub(crate) fn repr(&self) -> &crate::repr::Repr {
+        &self.repr
     }
 
     /// Turns the string into a shareable [`Str`] in O(1): inline strings stay inline, a heap
@@ -437,22 +340,8 @@ impl SmolStr {
     #[inline]
     #[must_use]
     pub fn freeze(self) -> Str {
-        let this = ManuallyDrop::new(self);
-        // SAFETY: the heap buffer's count is 1 and now belongs to the `Str`; `this` is never
-        // dropped, so the buffer has exactly one owner.
-        unsafe { Str::from_repr(this.repr) }
-    }
-}
-
-impl Drop for SmolStr {
-    #[inline]
-    fn drop(&mut self) {
-        if !self.repr.is_inline() {
-            // SAFETY: a heap `SmolStr` owns its buffer alone; the word is its data pointer.
-            let data = unsafe { self.repr.word_non_null() };
-            // SAFETY: as above; nothing uses the buffer after this.
-            unsafe { repr::free_heap(data) };
-        }
+        // SAFETY: an inline string or a heap buffer whose one reference moves to the `Str`.
+        unsafe { Str::from_repr(self.repr.into_shared()) }
     }
 }
 
@@ -461,21 +350,17 @@ impl Clone for SmolStr {
     /// into a [`Str`] for O(1) clones).
     #[inline]
     fn clone(&self) -> SmolStr {
-        if self.repr.is_inline() {
-            return SmolStr { repr: self.repr };
+        SmolStr {
+            repr: self.repr.clone(),
         }
-        SmolStr::from(self.as_str())
     }
 }
 
 impl PartialEq for SmolStr {
+    /// Two inline strings: one 16-byte compare (no `memcmp` call).
     #[inline]
     fn eq(&self, other: &SmolStr) -> bool {
-        if self.repr.is_inline() && other.repr.is_inline() {
-            // Both inline: their padding is zero, so equal strings have equal representations.
-            return self.repr.inline_bytes() == other.repr.inline_bytes();
-        }
-        self.as_str() == other.as_str()
+        self.repr.eq_repr(&other.repr)
     }
 }
 
@@ -489,9 +374,15 @@ impl Default for SmolStr {
 }
 
 impl From<&str> for SmolStr {
+    /// Up to 16 bytes: built in registers, no allocation, no `Result` on the way.
     #[inline]
     fn from(s: &str) -> SmolStr {
-        SmolStr::try_from_str(s).handle_oom()
+        let repr = if s.len() <= INLINE_CAP {
+            Unique::inline(s)
+        } else {
+            Unique::try_heap_copy(s).handle_oom()
+        };
+        SmolStr { repr }
     }
 }
 
@@ -528,7 +419,7 @@ impl From<char> for SmolStr {
     #[inline]
     fn from(c: char) -> SmolStr {
         SmolStr {
-            repr: Repr::inline(c.encode_utf8(&mut [0; 4])),
+            repr: Unique::inline(c.encode_utf8(&mut [0; 4])),
         }
     }
 }
