@@ -122,10 +122,58 @@ impl Repr {
     pub(crate) const fn from_static(s: &'static str) -> Repr {
         // SAFETY: a `&'static str` is valid UTF-8 for the whole program, and the static form
         // owns nothing.
-        unsafe { Repr::pointer(s.as_ptr(), s.len(), STATIC_TAG) }
+        unsafe { Repr::pointer_const(s.as_ptr(), s.len(), STATIC_TAG) }
     }
 
-    /// A pointer form. Private to the `repr` module: only its typed constructors call it.
+    /// Bytes 8..16 of a pointer form on 64-bit targets, as a native-endian number.
+    #[cfg(target_pointer_width = "64")]
+    #[inline(always)]
+    const fn high_word_of(len: usize, tag: u8) -> u64 {
+        if cfg!(target_endian = "little") {
+            len as u64 | (tag as u64) << 56
+        } else {
+            (len as u64) << 8 | tag as u64
+        }
+    }
+
+    /// A pointer form, written as two words (the compiler keeps the `const` version's byte
+    /// copies as separate byte stores, and a caller that loads the 16 bytes right after would
+    /// wait on them: a store-forwarding stall). Private to the `repr` module.
+    ///
+    /// # Panics
+    ///
+    /// If `len > MAX_LEN`.
+    ///
+    /// # Safety
+    ///
+    /// As [`pointer_const`](Repr::pointer_const).
+    #[inline(always)]
+    unsafe fn pointer(ptr: *const u8, len: usize, tag: u8) -> Repr {
+        assert!(len <= MAX_LEN, "string too long for a makai-string");
+        debug_assert!((STATIC_TAG..=LAST_BYTE_MAX).contains(&tag));
+        let mut r = MaybeUninit::<Repr>::uninit();
+        let base = r.as_mut_ptr().cast::<u8>();
+        // SAFETY: offset 0 of the 16-byte value: the pointer word.
+        unsafe { base.cast::<*const u8>().write(ptr) };
+        #[cfg(target_pointer_width = "64")]
+        let high = Repr::high_word_of(len, tag);
+        #[cfg(target_pointer_width = "32")]
+        let high = {
+            // SAFETY: bytes 4..8, the length word of a 32-bit target.
+            unsafe { base.add(4).cast::<u32>().write_unaligned(len as u32) };
+            u64::from_ne_bytes([0, 0, 0, 0, 0, 0, 0, tag])
+        };
+        // SAFETY: offset 8 of the 16-byte value.
+        let high_ptr = unsafe { base.add(8) };
+        // SAFETY: bytes 8..16 inside `r`; `write_unaligned` needs no alignment.
+        unsafe { high_ptr.cast::<u64>().write_unaligned(high) };
+        // SAFETY: all 16 bytes are written; byte 15 is `tag`, a pointer tag (caller's
+        // contract); the pointer word holds the pointer with its provenance.
+        unsafe { r.assume_init() }
+    }
+
+    /// A pointer form, in `const` code. Private to the `repr` module: only its typed
+    /// constructors call it.
     ///
     /// # Panics
     ///
@@ -137,16 +185,12 @@ impl Repr {
     /// as long as the representation is used (static), or the data pointer of a counted buffer
     /// (heap) or of an `ExtPrefix` (adopted) whose reference the caller hands over.
     #[inline(always)]
-    const unsafe fn pointer(ptr: *const u8, len: usize, tag: u8) -> Repr {
+    const unsafe fn pointer_const(ptr: *const u8, len: usize, tag: u8) -> Repr {
         assert!(len <= MAX_LEN, "string too long for a makai-string");
         debug_assert!(tag >= STATIC_TAG && tag <= LAST_BYTE_MAX);
         let mut mid = [0u8; MID];
         #[cfg(target_pointer_width = "64")]
-        let len_bytes = if cfg!(target_endian = "little") {
-            (len | (tag as usize) << 56).to_ne_bytes()
-        } else {
-            ((len << 8) | tag as usize).to_ne_bytes()
-        };
+        let len_bytes = Repr::high_word_of(len, tag).to_ne_bytes();
         #[cfg(target_pointer_width = "32")]
         let len_bytes = len.to_ne_bytes();
         let mut i = 0;
@@ -169,7 +213,7 @@ impl Repr {
     ///
     /// `self` is a pointer form whose bytes `0..len` are initialised UTF-8 inside its buffer.
     #[inline(always)]
-    const unsafe fn with_pointer_len(self, len: usize) -> Repr {
+    unsafe fn with_pointer_len(self, len: usize) -> Repr {
         // SAFETY: same pointer and tag, a length the caller vouches for.
         unsafe { Repr::pointer(self.word(), len, self.tag()) }
     }
@@ -319,6 +363,13 @@ mod tests {
                 assert_eq!((r.len(), r.tag()), (len, tag), "len {len} tag {tag:#x}");
                 assert!(!r.is_inline());
                 assert_eq!(r.is_counted(), tag != STATIC_TAG);
+                // SAFETY: as above.
+                let c = unsafe { Repr::pointer_const(ptr::null(), len, tag) };
+                assert_eq!(
+                    c.inline_bytes(),
+                    r.inline_bytes(),
+                    "const and runtime agree"
+                );
             }
         }
     }
