@@ -34,6 +34,6 @@ pub use tagged::union::private as __tagged;
 
 /// The reference-count overflow rule, shared with makai-string's `Str`; not a public interface.
 #[doc(hidden)]
-pub mod __refcount {
+pub mod __overflow {
     pub use crate::overflow::{MAX_REF_COUNT, OVERFLOW_MESSAGE, check_incremented, overflow_abort};
 }

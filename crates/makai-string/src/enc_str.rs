@@ -25,7 +25,7 @@ use makai_ptr::CowStr;
 
 use crate::enc_tag::EncTag;
 use crate::encode;
-use crate::repr::{HEAP_TAG, MAX_LEN, Repr, alloc_heap};
+use crate::repr::{MAX_LEN, Repr, alloc_heap};
 use crate::{SmolStr, Str};
 
 const PTR_SIZE: usize = size_of::<*const u8>();
@@ -699,7 +699,9 @@ impl EncStr {
         debug_assert!(self.is_heap());
         // SAFETY: pointer forms hold a pointer in `word`; all bytes are initialised.
         let word = unsafe { self.word.assume_init() };
-        Repr::pointer(word, 0, HEAP_TAG)
+        // SAFETY: `word` is the data pointer of the live heap buffer (from `alloc_heap`) that
+        // `self` holds a reference to; the caller uses the handle for that reference only.
+        unsafe { Repr::heap_handle(word) }
     }
 }
 

@@ -79,7 +79,7 @@ impl Repr {
         let old = count.fetch_add(1, Ordering::Relaxed);
         // Leaked clones (mem::forget in a loop) would otherwise wrap the count and cause a use
         // after free: abort, exactly as makai-ptr's `AtomicRefCount` does.
-        makai_ptr::__refcount::check_incremented(old);
+        makai_ptr::__overflow::check_incremented(old);
     }
 
     /// Gives up one reference to a counted buffer, freeing it when it was the last.
@@ -143,7 +143,7 @@ mod tests {
             let r = Repr::try_heap_copy("a heap string, longer than sixteen bytes").unwrap();
             // SAFETY: a fresh heap form holding one reference.
             let count = unsafe { r.count() };
-            count.store(makai_ptr::__refcount::MAX_REF_COUNT + 1, Ordering::Relaxed);
+            count.store(makai_ptr::__overflow::MAX_REF_COUNT + 1, Ordering::Relaxed);
             // SAFETY: as above; the count is past the limit, so this aborts.
             unsafe { r.retain() };
             unreachable!("retain returned past the limit");
@@ -161,7 +161,7 @@ mod tests {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "the child survived: {stderr}");
         assert!(
-            stderr.contains(makai_ptr::__refcount::OVERFLOW_MESSAGE),
+            stderr.contains(makai_ptr::__overflow::OVERFLOW_MESSAGE),
             "stderr: {stderr}"
         );
         assert!(!stderr.contains("retain returned"), "stderr: {stderr}");
@@ -169,17 +169,17 @@ mod tests {
 
     #[test]
     fn the_limit_is_makai_ptrs() {
-        assert_eq!(makai_ptr::__refcount::MAX_REF_COUNT, i32::MAX as u32);
+        assert_eq!(makai_ptr::__overflow::MAX_REF_COUNT, i32::MAX as u32);
         // Up to the limit a retain is an ordinary increment.
         let r = Repr::try_heap_copy("a heap string, longer than sixteen bytes").unwrap();
         // SAFETY: a fresh heap form holding one reference.
         let count = unsafe { r.count() };
-        count.store(makai_ptr::__refcount::MAX_REF_COUNT, Ordering::Relaxed);
+        count.store(makai_ptr::__overflow::MAX_REF_COUNT, Ordering::Relaxed);
         // SAFETY: as above.
         unsafe { r.retain() };
         assert_eq!(
             count.load(Ordering::Relaxed),
-            makai_ptr::__refcount::MAX_REF_COUNT + 1
+            makai_ptr::__overflow::MAX_REF_COUNT + 1
         );
         count.store(1, Ordering::Relaxed);
         // SAFETY: the one reference, given up; `r` is not used again.

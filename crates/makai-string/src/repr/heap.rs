@@ -30,7 +30,7 @@ fn layout(cap: usize) -> Result<Layout, AllocError> {
 ///
 /// [`AllocError`] when `cap` is over `MAX_LEN` or the allocator fails.
 #[inline]
-pub(super) fn alloc(cap: usize) -> Result<NonNull<u8>, AllocError> {
+pub(crate) fn alloc(cap: usize) -> Result<NonNull<u8>, AllocError> {
     let layout = layout(cap)?;
     let block = Global.allocate(layout)?.cast::<u8>();
     // SAFETY: the block is fresh, aligned for `Header` and at least `HEADER` bytes long.
@@ -108,6 +108,21 @@ impl Repr {
     pub(super) unsafe fn heap(data: NonNull<u8>, len: usize) -> Repr {
         // SAFETY: caller's contract.
         unsafe { Repr::pointer(data.as_ptr(), len, HEAP_TAG) }
+    }
+
+    /// A heap form of length 0 naming the buffer whose data pointer is `word`: a handle for
+    /// another type that keeps the same heap buffers (`EncStr`, whose bytes need not be UTF-8)
+    /// to reach the buffer's count through [`retain`](Repr::retain) and
+    /// [`release`](Repr::release). With length 0 it names no bytes.
+    ///
+    /// # Safety
+    ///
+    /// `word` is the data pointer of a live heap buffer made by [`alloc`]; the caller owns the
+    /// reference that `release` gives up (or that `retain` clones).
+    #[inline(always)]
+    pub(crate) unsafe fn heap_handle(word: *const u8) -> Repr {
+        // SAFETY: caller's contract; zero bytes are UTF-8.
+        unsafe { Repr::pointer(word, 0, HEAP_TAG) }
     }
 
     /// A heap copy of `s` (any length) with a count of 1. Out of line: the callers' inline

@@ -40,6 +40,7 @@ use std::mem::MaybeUninit;
 use std::ptr::{self, NonNull};
 
 pub(crate) use adopted::adopt;
+pub(crate) use heap::alloc as alloc_heap;
 pub(crate) use unique::Unique;
 
 use crate::last_byte::{LAST_BYTE_MAX, LastByte};
