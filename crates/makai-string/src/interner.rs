@@ -19,11 +19,13 @@ use foldhash::fast::{FixedState, RandomState};
 use hashbrown::HashTable;
 use makai_error::{AllocError, HandleOom};
 
-use crate::{SmolStr, Str};
+use crate::Str;
 
 /// A new counted buffer holding `s` (never the inline form, so clones share the buffer).
 fn shared_copy(s: &str) -> Result<Str, AllocError> {
-    SmolStr::try_from_long(s).map(SmolStr::freeze)
+    let repr = crate::repr::Repr::try_heap_copy(s)?;
+    // SAFETY: a fresh heap buffer holding one reference, which the `Str` now owns.
+    Ok(unsafe { Str::from_repr(repr) })
 }
 
 /// Hashes the bytes (not `str`'s `Hash`, which adds a terminator byte): one `write` call.
