@@ -1,0 +1,181 @@
+//! Server-Sent-Events framing and the output format, shared by every mode so that the modes
+//! differ only in what they do with each event.
+//!
+//! A block is the lines up to a blank line. `id:` names the request the block belongs to,
+//! `event:` its type (Anthropic streams only), `data:` its payload; lines starting with `:`
+//! are comments. A block's line number is the line of its `data:` field, the line an error
+//! message points at.
+
+/// One event block, borrowed from the input.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Frame<'a> {
+    /// 1-based line number of the `data:` line.
+    pub(crate) line: usize,
+    /// The request the event belongs to (the SSE `id:` field), empty when missing.
+    pub(crate) request: &'a str,
+    /// The `event:` field, if the block had one.
+    pub(crate) event: Option<&'a str>,
+    /// The `data:` payload.
+    pub(crate) data: &'a str,
+}
+
+/// Iterates over the event blocks of a whole input.
+pub(crate) struct Frames<'a> {
+    lines: std::str::Lines<'a>,
+    line: usize,
+}
+
+/// The event blocks of `input`, in order.
+pub(crate) fn frames(input: &str) -> Frames<'_> {
+    Frames { lines: input.lines(), line: 0 }
+}
+
+impl<'a> Iterator for Frames<'a> {
+    type Item = Frame<'a>;
+
+    fn next(&mut self) -> Option<Frame<'a>> {
+        let mut frame = Frame { line: 0, request: "", event: None, data: "" };
+        let mut has_data = false;
+        for text in self.lines.by_ref() {
+            self.line += 1;
+            if text.is_empty() {
+                if has_data {
+                    return Some(frame);
+                }
+                frame = Frame { line: 0, request: "", event: None, data: "" };
+                continue;
+            }
+            let (field, value) = match text.split_once(':') {
+                Some((f, v)) => (f, v.strip_prefix(' ').unwrap_or(v)),
+                None => (text, ""),
+            };
+            match field {
+                "id" => frame.request = value,
+                "event" => frame.event = Some(value),
+                "data" => {
+                    frame.data = value;
+                    frame.line = self.line;
+                    has_data = true;
+                }
+                // Comments and fields this program does not use (`retry`, unknown names).
+                _ => {}
+            }
+        }
+        // A last block with no blank line after it still counts.
+        has_data.then_some(frame)
+    }
+}
+
+/// Appends `s` as a JSON string literal.
+pub(crate) fn json_string(out: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
+}
+
+/// Appends one error line: `{"line":N,"request":"...","error":"..."}`.
+pub(crate) fn write_error(out: &mut Vec<u8>, line: usize, request: &str, error: &str) {
+    out.extend_from_slice(b"{\"line\":");
+    out.extend_from_slice(itoa_buf(line as u64, &mut [0; 20]));
+    out.extend_from_slice(b",\"request\":");
+    json_string(out, request);
+    out.extend_from_slice(b",\"error\":");
+    json_string(out, error);
+    out.extend_from_slice(b"}\n");
+}
+
+/// Formats `n` in decimal into `buf`, returning the digits.
+pub(crate) fn itoa_buf(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &buf[i..]
+}
+
+/// Appends `n` in decimal.
+pub(crate) fn write_u64(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(itoa_buf(n, &mut [0; 20]));
+}
+
+/// The error messages, the same words in every mode so outputs compare byte for byte.
+pub(crate) mod errors {
+    pub(crate) const BAD_JSON: &str = "invalid or truncated JSON in data";
+    pub(crate) const UNKNOWN_EVENT: &str = "unknown event type";
+    pub(crate) const BAD_ARGUMENTS: &str = "tool call arguments are not valid JSON";
+    pub(crate) const UNFINISHED: &str = "stream ended before the message finished";
+    pub(crate) const NO_REQUEST: &str = "event block has no request id";
+}
+
+/// One finished message, the shape every implementation writes.
+///
+/// Field order and formatting are fixed here so that both implementations produce the same
+/// bytes: `{"request":..,"provider":..,"id":..,"model":..,"role":..,"text":..,
+/// "tool_calls":[{"id":..,"name":..,"arguments":<JSON>}],"stop_reason":..|null,
+/// "usage":{"input_tokens":N,"output_tokens":N}}`.
+pub(crate) struct RecordOut<'r, I> {
+    pub(crate) request: &'r str,
+    pub(crate) provider: &'r str,
+    pub(crate) id: &'r str,
+    pub(crate) model: &'r str,
+    pub(crate) role: &'r str,
+    pub(crate) text: &'r str,
+    /// `(id, name, arguments)`; `arguments` is `None` when it did not parse (written `null`).
+    pub(crate) tool_calls: I,
+    pub(crate) stop_reason: Option<&'r str>,
+    pub(crate) input_tokens: u64,
+    pub(crate) output_tokens: u64,
+}
+
+impl<'r, I: Iterator<Item = (&'r str, &'r str, Option<&'r str>)>> RecordOut<'r, I> {
+    /// Appends the record as one JSON line.
+    pub(crate) fn write(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"request\":");
+        json_string(out, self.request);
+        out.extend_from_slice(b",\"provider\":");
+        json_string(out, self.provider);
+        out.extend_from_slice(b",\"id\":");
+        json_string(out, self.id);
+        out.extend_from_slice(b",\"model\":");
+        json_string(out, self.model);
+        out.extend_from_slice(b",\"role\":");
+        json_string(out, self.role);
+        out.extend_from_slice(b",\"text\":");
+        json_string(out, self.text);
+        out.extend_from_slice(b",\"tool_calls\":[");
+        for (i, (id, name, args)) in self.tool_calls.enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"id\":");
+            json_string(out, id);
+            out.extend_from_slice(b",\"name\":");
+            json_string(out, name);
+            out.extend_from_slice(b",\"arguments\":");
+            match args {
+                Some(a) => out.extend_from_slice(a.as_bytes()),
+                None => out.extend_from_slice(b"null"),
+            }
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"stop_reason\":");
+        match self.stop_reason {
+            Some(s) => json_string(out, s),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"usage\":{\"input_tokens\":");
+        write_u64(out, self.input_tokens);
+        out.extend_from_slice(b",\"output_tokens\":");
+        write_u64(out, self.output_tokens);
+        out.extend_from_slice(b"}}\n");
+    }
+}
+
+/// Whether `args` is exactly one JSON value (the check both implementations make before a
+/// tool call's arguments are embedded in a record).
+pub(crate) fn arguments_parse(args: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(args).is_ok()
+}
