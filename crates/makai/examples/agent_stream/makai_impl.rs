@@ -10,13 +10,14 @@
 //!   small, fixed vocabulary; an `Interner` hands out a shared `Str` for each (an O(1) clone of
 //!   one buffer), so a thousand messages from one model keep one copy of its name.
 //! - **Pooled request state**: the requests in flight live in a `HiveFallback` (slots inside
-//!   the pool, spilling to the heap only past its capacity), not in one box each.
+//!   the pool, spilling to the heap only past its capacity), not in one box each, and a
+//!   finished request's text buffer serves the next request.
 //! - **No per-event allocation in the parser**: OpenAI chunks carry a `choices` array of one;
 //!   it is read into a `First` that keeps the first element without building a `Vec`.
 
 use hashbrown::HashMap;
 
-use makai::collections::{HiveBox, HiveFallback};
+use makai::collections::{FallbackBox, HiveFallback};
 use makai::ptr::CowStr;
 use makai::string::{Interner, SmolStr, Str};
 
@@ -343,22 +344,28 @@ impl<'a> Request<'a> {
 
 /// Request slots in the pool: twelve are in flight at once in the fixture, so 64 leaves room
 /// for bursts before anything spills to the heap.
-const POOL_SLOTS: usize = 1;
+const POOL_SLOTS: usize = 64;
 type Pool<'a> = HiveFallback<Request<'a>, POOL_SLOTS>;
 
 /// The requests in flight, keyed by the `id:` field borrowed from the input.
 struct Requests<'p, 'a> {
     pool: &'p Pool<'a>,
-    map: HashMap<&'a str, HiveBox<'p, Request<'a>>>,
+    map: HashMap<&'a str, FallbackBox<'p, Request<'a>>>,
     next_seq: u64,
+    /// Text buffers of finished requests, cleared on reuse.
+    spare: Vec<SmolStr>,
 }
 
 impl<'p, 'a> Requests<'p, 'a> {
     /// The request `frame` belongs to, started on its first event.
     fn get(&mut self, frame: &Frame<'a>) -> &mut Request<'a> {
-        let (pool, seq) = (self.pool, &mut self.next_seq);
+        let (pool, seq, spare) = (self.pool, &mut self.next_seq, &mut self.spare);
         let r = self.map.entry(frame.request).or_insert_with(|| {
             *seq += 1;
+            // A finished request's text buffer is reused, so a request in steady state
+            // allocates nothing for its text.
+            let mut text = spare.pop().unwrap_or_default();
+            text.clear();
             pool.alloc(Request {
                 key: frame.request,
                 seq: *seq,
@@ -367,7 +374,7 @@ impl<'p, 'a> Requests<'p, 'a> {
                 id: CowStr::from_static(""),
                 model: Str::from_static(""),
                 role: Str::from_static(""),
-                text: SmolStr::new(),
+                text,
                 tools: Vec::new(),
                 stop_reason: None,
                 input_tokens: 0,
@@ -378,14 +385,20 @@ impl<'p, 'a> Requests<'p, 'a> {
         r
     }
 
-    /// Writes and forgets a finished request.
+    /// Writes and forgets a finished request, keeping its text buffer for the next one.
     fn finish(&mut self, frame: &Frame<'a>, out: &mut Vec<u8>) {
         self.get(frame);
         if let Some(mut r) = self.map.remove(frame.request) {
             r.write(frame.line, out);
+            if self.spare.len() < SPARE_BUFFERS {
+                self.spare.push(std::mem::take(&mut r.text));
+            }
         }
     }
 }
+
+/// How many finished requests' text buffers are kept for reuse: as many as are in flight.
+const SPARE_BUFFERS: usize = 16;
 
 struct Pipeline<'p, 'a> {
     requests: Requests<'p, 'a>,
@@ -484,7 +497,12 @@ impl<'a> Pipeline<'_, 'a> {
 pub(crate) fn run<'a>(input: &'a str, out: &mut Vec<u8>) -> usize {
     let pool: Box<Pool<'a>> = HiveFallback::new_boxed();
     let mut pipeline = Pipeline {
-        requests: Requests { pool: &pool, map: HashMap::with_capacity(32), next_seq: 0 },
+        requests: Requests {
+            pool: &pool,
+            map: HashMap::with_capacity(32),
+            next_seq: 0,
+            spare: Vec::with_capacity(SPARE_BUFFERS),
+        },
         vocabulary: Interner::new(),
     };
     let mut events = 0;
@@ -502,7 +520,7 @@ pub(crate) fn run<'a>(input: &'a str, out: &mut Vec<u8>) -> usize {
             }
         }
     }
-    let mut left: Vec<HiveBox<'_, Request<'a>>> =
+    let mut left: Vec<FallbackBox<'_, Request<'a>>> =
         pipeline.requests.map.drain().map(|(_, r)| r).collect();
     left.sort_by_key(|r| r.seq);
     for mut r in left {

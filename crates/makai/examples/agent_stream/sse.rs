@@ -21,13 +21,29 @@ pub(crate) struct Frame<'a> {
 
 /// Iterates over the event blocks of a whole input.
 pub(crate) struct Frames<'a> {
-    lines: std::str::Lines<'a>,
+    rest: &'a str,
     line: usize,
 }
 
 /// The event blocks of `input`, in order.
 pub(crate) fn frames(input: &str) -> Frames<'_> {
-    Frames { lines: input.lines(), line: 0 }
+    Frames { rest: input, line: 0 }
+}
+
+impl<'a> Frames<'a> {
+    /// The next line without its `\n` (or `\r\n`), found with `memchr`'s vectorised search
+    /// (`str::lines` was a sixth of the whole run in a profile).
+    fn next_line(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let (line, rest) = match memchr::memchr(b'\n', self.rest.as_bytes()) {
+            Some(i) => (&self.rest[..i], &self.rest[i + 1..]),
+            None => (self.rest, ""),
+        };
+        self.rest = rest;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
 }
 
 impl<'a> Iterator for Frames<'a> {
@@ -36,7 +52,7 @@ impl<'a> Iterator for Frames<'a> {
     fn next(&mut self) -> Option<Frame<'a>> {
         let mut frame = Frame { line: 0, request: "", event: None, data: "" };
         let mut has_data = false;
-        for text in self.lines.by_ref() {
+        while let Some(text) = self.next_line() {
             self.line += 1;
             if text.is_empty() {
                 if has_data {
@@ -45,19 +61,31 @@ impl<'a> Iterator for Frames<'a> {
                 frame = Frame { line: 0, request: "", event: None, data: "" };
                 continue;
             }
-            let (field, value) = match text.split_once(':') {
-                Some((f, v)) => (f, v.strip_prefix(' ').unwrap_or(v)),
-                None => (text, ""),
+            // The three fields this program reads are told apart by their first byte, then
+            // checked whole; `split_once(':')` was a tenth of the whole run in a profile.
+            let value = |name: &str| {
+                let rest = text.strip_prefix(name)?.strip_prefix(':')?;
+                Some(rest.strip_prefix(' ').unwrap_or(rest))
             };
-            match field {
-                "id" => frame.request = value,
-                "event" => frame.event = Some(value),
-                "data" => {
-                    frame.data = value;
-                    frame.line = self.line;
-                    has_data = true;
+            match text.as_bytes()[0] {
+                b'd' => {
+                    if let Some(data) = value("data") {
+                        frame.data = data;
+                        frame.line = self.line;
+                        has_data = true;
+                    }
                 }
-                // Comments and fields this program does not use (`retry`, unknown names).
+                b'i' => {
+                    if let Some(id) = value("id") {
+                        frame.request = id;
+                    }
+                }
+                b'e' => {
+                    if let Some(event) = value("event") {
+                        frame.event = Some(event);
+                    }
+                }
+                // Comments (`:`) and fields this program does not use (`retry`, others).
                 _ => {}
             }
         }
