@@ -3,7 +3,12 @@
 //! bad-input rules (truncated lines, unknown events, bad tool arguments, unfinished streams)
 //! produce their error lines without losing the rest of the stream.
 
-#![cfg(all(feature = "serde", feature = "ptr", feature = "string", feature = "collections"))]
+#![cfg(all(
+    feature = "serde",
+    feature = "ptr",
+    feature = "string",
+    feature = "collections"
+))]
 
 #[path = "../examples/agent_stream/generate.rs"]
 mod generate;
@@ -33,14 +38,22 @@ fn fixture_gives_the_checked_in_output_in_both_implementations() {
 
 #[test]
 fn fixture_is_what_the_generator_writes() {
-    assert_eq!(generate::generate(400, 7), FIXTURE, "regenerate with --generate 400 --seed 7");
+    assert_eq!(
+        generate::generate(400, 7),
+        FIXTURE,
+        "regenerate with --generate 400 --seed 7"
+    );
 }
 
 #[test]
 fn generated_streams_agree_between_implementations() {
     for seed in [1, 2, 3, 99] {
         let input = generate::generate(if cfg!(miri) { 60 } else { 3000 }, seed);
-        assert_eq!(run(makai_impl::run, &input), run(std_impl::run, &input), "seed {seed}");
+        assert_eq!(
+            run(makai_impl::run, &input),
+            run(std_impl::run, &input),
+            "seed {seed}"
+        );
     }
 }
 

@@ -55,7 +55,9 @@ pub(crate) struct Snapshot {
 
 /// The counters now.
 pub(crate) fn snapshot() -> Snapshot {
-    Snapshot { allocations: ALLOCATIONS.load(Relaxed) }
+    Snapshot {
+        allocations: ALLOCATIONS.load(Relaxed),
+    }
 }
 
 /// Restarts the peak from the bytes live now, and returns that baseline.

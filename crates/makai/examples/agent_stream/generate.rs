@@ -62,23 +62,82 @@ const ANTHROPIC_MODELS: &[&str] = &[
 ];
 const OPENAI_MODELS: &[&str] = &["gpt-4o-2024-08-06", "gpt-4.1-mini-2025-04-14"];
 const TOOLS: &[(&str, &str)] = &[
-    ("get_weather", r#"{"location":"San Francisco, CA","unit":"celsius"}"#),
-    ("search_web", r#"{"query":"rust arena allocator benchmarks","max_results":5}"#),
-    ("read_file", r#"{"path":"/srv/app/config/settings.toml","offset":0}"#),
-    ("run_shell", r#"{"command":"cargo test --release","timeout_ms":120000}"#),
-    ("lookup_order", r#"{"order_id":"A-1029-77","fields":["status","eta","carrier"]}"#),
+    (
+        "get_weather",
+        r#"{"location":"San Francisco, CA","unit":"celsius"}"#,
+    ),
+    (
+        "search_web",
+        r#"{"query":"rust arena allocator benchmarks","max_results":5}"#,
+    ),
+    (
+        "read_file",
+        r#"{"path":"/srv/app/config/settings.toml","offset":0}"#,
+    ),
+    (
+        "run_shell",
+        r#"{"command":"cargo test --release","timeout_ms":120000}"#,
+    ),
+    (
+        "lookup_order",
+        r#"{"order_id":"A-1029-77","fields":["status","eta","carrier"]}"#,
+    ),
 ];
 /// Plain ASCII words the text deltas are cut from.
 const WORDS: &[&str] = &[
-    "The", " answer", " is", " that", " the", " allocator", " returns", " memory", " from",
-    " a", " per", "-request", " arena", ",", " so", " freeing", " it", " costs", " one",
-    " call", ".", " Let", " me", " check", " the", " weather", " first", " and", " then",
-    " summarise", " results", " for", " you", " in", " order", ":",
+    "The",
+    " answer",
+    " is",
+    " that",
+    " the",
+    " allocator",
+    " returns",
+    " memory",
+    " from",
+    " a",
+    " per",
+    "-request",
+    " arena",
+    ",",
+    " so",
+    " freeing",
+    " it",
+    " costs",
+    " one",
+    " call",
+    ".",
+    " Let",
+    " me",
+    " check",
+    " the",
+    " weather",
+    " first",
+    " and",
+    " then",
+    " summarise",
+    " results",
+    " for",
+    " you",
+    " in",
+    " order",
+    ":",
 ];
 /// Pieces that need a JSON escape or are not ASCII (about a fifth of the deltas).
 const SPECIAL: &[&str] = &[
-    "\"quoted\"", "\n\n", "café", "naïve", "日本語", "→", "😀", "\\path", "tab\there", "é", "“ok”",
-    "Zürich", "\u{1F680}", "line\nbreak",
+    "\"quoted\"",
+    "\n\n",
+    "café",
+    "naïve",
+    "日本語",
+    "→",
+    "😀",
+    "\\path",
+    "tab\there",
+    "é",
+    "“ok”",
+    "Zürich",
+    "\u{1F680}",
+    "line\nbreak",
 ];
 
 /// Writes the whole fixture for about `events` events into a string.
@@ -177,7 +236,11 @@ fn message(rng: &mut Rng, seq: usize) -> Vec<Block> {
 fn anthropic(rng: &mut Rng, request: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut push = |event: &'static str, data: String| {
-        blocks.push(Block { request: request.to_owned(), event: Some(event), data });
+        blocks.push(Block {
+            request: request.to_owned(),
+            event: Some(event),
+            data,
+        });
     };
     let msg_id = id(rng, "msg_01", 28, 38);
     let model = rng.pick(ANTHROPIC_MODELS);
@@ -194,20 +257,27 @@ fn anthropic(rng: &mut Rng, request: &str) -> Vec<Block> {
     let text_deltas = rng.range(4, 50);
     push(
         "content_block_start",
-        format!(r#"{{"type":"content_block_start","index":{index},"content_block":{{"type":"text","text":""}}}}"#),
+        format!(
+            r#"{{"type":"content_block_start","index":{index},"content_block":{{"type":"text","text":""}}}}"#
+        ),
     );
     for _ in 0..text_deltas {
         let text = json_str(&text_piece(rng));
         output_tokens += 1;
         push(
             "content_block_delta",
-            format!(r#"{{"type":"content_block_delta","index":{index},"delta":{{"type":"text_delta","text":{text}}}}}"#),
+            format!(
+                r#"{{"type":"content_block_delta","index":{index},"delta":{{"type":"text_delta","text":{text}}}}}"#
+            ),
         );
         if rng.chance(2) {
             push("ping", r#"{"type": "ping"}"#.to_owned());
         }
     }
-    push("content_block_stop", format!(r#"{{"type":"content_block_stop","index":{index}}}"#));
+    push(
+        "content_block_stop",
+        format!(r#"{{"type":"content_block_stop","index":{index}}}"#),
+    );
     let tools = if rng.chance(35) { rng.range(1, 2) } else { 0 };
     for _ in 0..tools {
         index += 1;
@@ -215,25 +285,43 @@ fn anthropic(rng: &mut Rng, request: &str) -> Vec<Block> {
         let tool_id = id(rng, "toolu_01", 28, 34);
         push(
             "content_block_start",
-            format!(r#"{{"type":"content_block_start","index":{index},"content_block":{{"type":"tool_use","id":"{tool_id}","name":"{name}","input":{{}}}}}}"#),
+            format!(
+                r#"{{"type":"content_block_start","index":{index},"content_block":{{"type":"tool_use","id":"{tool_id}","name":"{name}","input":{{}}}}}}"#
+            ),
         );
         for fragment in fragments(rng, args) {
             let partial = json_str(&fragment);
             output_tokens += 1;
             push(
                 "content_block_delta",
-                format!(r#"{{"type":"content_block_delta","index":{index},"delta":{{"type":"input_json_delta","partial_json":{partial}}}}}"#),
+                format!(
+                    r#"{{"type":"content_block_delta","index":{index},"delta":{{"type":"input_json_delta","partial_json":{partial}}}}}"#
+                ),
             );
         }
-        push("content_block_stop", format!(r#"{{"type":"content_block_stop","index":{index}}}"#));
+        push(
+            "content_block_stop",
+            format!(r#"{{"type":"content_block_stop","index":{index}}}"#),
+        );
     }
     if rng.chance(3) {
-        push("content_block_annotation", r#"{"type":"content_block_annotation","index":0}"#.to_owned());
+        push(
+            "content_block_annotation",
+            r#"{"type":"content_block_annotation","index":0}"#.to_owned(),
+        );
     }
-    let stop = if tools > 0 { "tool_use" } else if rng.chance(10) { "max_tokens" } else { "end_turn" };
+    let stop = if tools > 0 {
+        "tool_use"
+    } else if rng.chance(10) {
+        "max_tokens"
+    } else {
+        "end_turn"
+    };
     push(
         "message_delta",
-        format!(r#"{{"type":"message_delta","delta":{{"stop_reason":"{stop}","stop_sequence":null}},"usage":{{"output_tokens":{output_tokens}}}}}"#),
+        format!(
+            r#"{{"type":"message_delta","delta":{{"stop_reason":"{stop}","stop_sequence":null}},"usage":{{"output_tokens":{output_tokens}}}}}"#
+        ),
     );
     push("message_stop", r#"{"type":"message_stop"}"#.to_owned());
     blocks
@@ -249,7 +337,11 @@ fn openai(rng: &mut Rng, request: &str) -> Vec<Block> {
         r#"{{"id":"{chat_id}","object":"chat.completion.chunk","created":{created},"model":"{model}","service_tier":"default","system_fingerprint":"{fp}","choices":"#
     );
     let mut push = |data: String| {
-        blocks.push(Block { request: request.to_owned(), event: None, data });
+        blocks.push(Block {
+            request: request.to_owned(),
+            event: None,
+            data,
+        });
     };
     push(format!(
         r#"{head}[{{"index":0,"delta":{{"role":"assistant","content":"","refusal":null}},"logprobs":null,"finish_reason":null}}]}}"#
@@ -277,8 +369,16 @@ fn openai(rng: &mut Rng, request: &str) -> Vec<Block> {
             ));
         }
     }
-    let finish = if tools > 0 { "tool_calls" } else if rng.chance(10) { "length" } else { "stop" };
-    push(format!(r#"{head}[{{"index":0,"delta":{{}},"logprobs":null,"finish_reason":"{finish}"}}]}}"#));
+    let finish = if tools > 0 {
+        "tool_calls"
+    } else if rng.chance(10) {
+        "length"
+    } else {
+        "stop"
+    };
+    push(format!(
+        r#"{head}[{{"index":0,"delta":{{}},"logprobs":null,"finish_reason":"{finish}"}}]}}"#
+    ));
     let prompt_tokens = rng.range(12, 4000);
     push(format!(
         r#"{head}[],"usage":{{"prompt_tokens":{prompt_tokens},"completion_tokens":{completion_tokens},"total_tokens":{}}}}}"#,

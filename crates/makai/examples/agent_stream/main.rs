@@ -83,7 +83,11 @@ fn real_main() -> Result<ExitCode, String> {
     let mut svg = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+        };
         match arg.as_str() {
             "--mode" => {
                 mode = match value("--mode")?.as_str() {
@@ -109,21 +113,29 @@ fn real_main() -> Result<ExitCode, String> {
     }
     if let Some(n) = generate {
         let text = generate::generate(n, seed);
-        std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+        std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| e.to_string())?;
         return Ok(ExitCode::SUCCESS);
     }
     if bench {
         return report::run(file.as_deref(), events, seed, rounds, svg.as_deref());
     }
-    let Some(path) = file else { return Err(format!("no input file\n{USAGE}")) };
+    let Some(path) = file else {
+        return Err(format!("no input file\n{USAGE}"));
+    };
     // The file error carries the syscall and the path, printed the way Node prints it.
     let input = makai::error::fs::read_to_string(&path).map_err(|e| e.to_string())?;
     let mut out = Vec::with_capacity(input.len() / 4);
     mode.run(&input, &mut out);
-    std::io::stdout().write_all(&out).map_err(|e| e.to_string())?;
+    std::io::stdout()
+        .write_all(&out)
+        .map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn parse_num(s: &str) -> Result<usize, String> {
-    s.replace('_', "").parse().map_err(|_| format!("`{s}` is not a number"))
+    s.replace('_', "")
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))
 }

@@ -326,13 +326,21 @@ impl<'a> Request<'a> {
         }
         RecordOut {
             request: self.key,
-            provider: if self.anthropic { "anthropic" } else { "openai" },
+            provider: if self.anthropic {
+                "anthropic"
+            } else {
+                "openai"
+            },
             id: &self.id,
             model: &self.model,
             role: &self.role,
             text: &self.text,
             tool_calls: self.tools.iter().map(|t| {
-                (t.id.as_str(), t.name.as_str(), t.valid.then_some(t.arguments.as_str()))
+                (
+                    t.id.as_str(),
+                    t.name.as_str(),
+                    t.valid.then_some(t.arguments.as_str()),
+                )
             }),
             stop_reason: self.stop_reason.as_deref(),
             input_tokens: self.input_tokens,
@@ -466,7 +474,12 @@ impl<'a> Pipeline<'_, 'a> {
                     if let Some(content) = &choice.delta.content {
                         r.text.push_str(content);
                     }
-                    for call in choice.delta.tool_calls.into_iter().flat_map(wire::Few::into_iter) {
+                    for call in choice
+                        .delta
+                        .tool_calls
+                        .into_iter()
+                        .flat_map(wire::Few::into_iter)
+                    {
                         let tool = r.tool(call.index);
                         if let Some(id) = call.id {
                             tool.id = id;

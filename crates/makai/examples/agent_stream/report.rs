@@ -49,7 +49,12 @@ pub(crate) fn run(
 
     let mut measured: Vec<Measured> = Mode::ALL
         .iter()
-        .map(|&mode| Measured { mode, secs: Vec::new(), allocations_per_event: 0.0, peak_bytes: 0 })
+        .map(|&mode| Measured {
+            mode,
+            secs: Vec::new(),
+            allocations_per_event: 0.0,
+            peak_bytes: 0,
+        })
         .collect();
     for round in 0..rounds {
         // Rotate the order every round so no mode always runs first on a cold cache.
@@ -73,14 +78,22 @@ pub(crate) fn run(
         }
     }
 
-    let get = |mode: Mode| measured.iter().find(|m| m.mode == mode).expect("every mode ran");
+    let get = |mode: Mode| {
+        measured
+            .iter()
+            .find(|m| m.mode == mode)
+            .expect("every mode ran")
+    };
     let (mk, sd, po) = (get(Mode::Makai), get(Mode::Std), get(Mode::ParseOnly));
     let eps = |m: &Measured| n_events as f64 / m.median_secs();
     println!(
         "agent_stream report: {n_events} events, {} bytes of input, {records} output lines, {rounds} rounds (median)",
         input.len()
     );
-    println!("{:<11} {:>14} {:>18} {:>16}", "mode", "events/s", "allocations/event", "peak live heap");
+    println!(
+        "{:<11} {:>14} {:>18} {:>16}",
+        "mode", "events/s", "allocations/event", "peak live heap"
+    );
     for m in [mk, sd, po] {
         println!(
             "{:<11} {:>14.0} {:>18.3} {:>13.1} KiB",
@@ -94,7 +107,10 @@ pub(crate) fn run(
     let vs_parse = eps(po) / eps(mk);
     let heap = mk.peak_bytes as f64 / sd.peak_bytes.max(1) as f64;
     println!("makai vs std: {speed:.2}x events/s (target >= 1.10)");
-    println!("makai vs parse-only: {:.1} % slower (target <= 10 %)", (vs_parse - 1.0) * 100.0);
+    println!(
+        "makai vs parse-only: {:.1} % slower (target <= 10 %)",
+        (vs_parse - 1.0) * 100.0
+    );
     println!(
         "allocations/event: makai {:.3}, std {:.3} (target makai <= 0.35)",
         mk.allocations_per_event, sd.allocations_per_event
@@ -102,14 +118,22 @@ pub(crate) fn run(
     println!("peak live heap: makai {heap:.2}x std (target <= 0.75)");
     println!(
         "output: makai and std {}",
-        if identical { "wrote identical bytes" } else { "DIFFER" }
+        if identical {
+            "wrote identical bytes"
+        } else {
+            "DIFFER"
+        }
     );
     if let Some(path) = svg {
         let chart = chart(&[mk, sd, po], n_events);
         std::fs::write(path, chart).map_err(|e| format!("cannot write {path}: {e}"))?;
         println!("chart written to {path}");
     }
-    Ok(if identical { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if identical {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// Three bar groups (events/s, allocations/event, peak heap), one bar per mode.
@@ -118,7 +142,10 @@ fn chart(modes: &[&Measured], n_events: usize) -> String {
     let panels: [(&str, Vec<f64>, &str); 3] = [
         (
             "events per second (higher is better)",
-            modes.iter().map(|m| n_events as f64 / m.median_secs()).collect(),
+            modes
+                .iter()
+                .map(|m| n_events as f64 / m.median_secs())
+                .collect(),
             "",
         ),
         (
@@ -141,8 +168,15 @@ fn chart(modes: &[&Measured], n_events: usize) -> String {
     );
     for (p, (title, values, _)) in panels.iter().enumerate() {
         let top = 20.0 + p as f64 * panel_h;
-        let _ = write!(svg, r#"<text x="10" y="{top}" font-weight="bold">{title}</text>"#);
-        let max = values.iter().copied().fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE);
+        let _ = write!(
+            svg,
+            r#"<text x="10" y="{top}" font-weight="bold">{title}</text>"#
+        );
+        let max = values
+            .iter()
+            .copied()
+            .fold(0.0_f64, f64::max)
+            .max(f64::MIN_POSITIVE);
         for (i, (m, v)) in modes.iter().zip(values).enumerate() {
             let y = top + 10.0 + i as f64 * (bar_h + 4.0);
             let len = (w - 260.0) * v / max;
@@ -154,7 +188,11 @@ fn chart(modes: &[&Measured], n_events: usize) -> String {
                 colors[i % colors.len()],
                 95.0 + len,
                 y + 16.0,
-                if *v >= 100.0 { format!("{v:.0}") } else { format!("{v:.3}") }
+                if *v >= 100.0 {
+                    format!("{v:.0}")
+                } else {
+                    format!("{v:.3}")
+                }
             );
         }
     }

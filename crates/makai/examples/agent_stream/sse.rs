@@ -27,7 +27,10 @@ pub(crate) struct Frames<'a> {
 
 /// The event blocks of `input`, in order.
 pub(crate) fn frames(input: &str) -> Frames<'_> {
-    Frames { rest: input, line: 0 }
+    Frames {
+        rest: input,
+        line: 0,
+    }
 }
 
 impl<'a> Frames<'a> {
@@ -50,7 +53,12 @@ impl<'a> Iterator for Frames<'a> {
     type Item = Frame<'a>;
 
     fn next(&mut self) -> Option<Frame<'a>> {
-        let mut frame = Frame { line: 0, request: "", event: None, data: "" };
+        let mut frame = Frame {
+            line: 0,
+            request: "",
+            event: None,
+            data: "",
+        };
         let mut has_data = false;
         while let Some(text) = self.next_line() {
             self.line += 1;
@@ -58,7 +66,12 @@ impl<'a> Iterator for Frames<'a> {
                 if has_data {
                     return Some(frame);
                 }
-                frame = Frame { line: 0, request: "", event: None, data: "" };
+                frame = Frame {
+                    line: 0,
+                    request: "",
+                    event: None,
+                    data: "",
+                };
                 continue;
             }
             // The three fields this program reads are told apart by their first byte, then

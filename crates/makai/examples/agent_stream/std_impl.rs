@@ -199,13 +199,21 @@ impl Request {
         }
         RecordOut {
             request: key,
-            provider: if self.anthropic { "anthropic" } else { "openai" },
+            provider: if self.anthropic {
+                "anthropic"
+            } else {
+                "openai"
+            },
             id: &self.id,
             model: &self.model,
             role: &self.role,
             text: &self.text,
             tool_calls: self.tools.iter().map(|t| {
-                (t.id.as_str(), t.name.as_str(), t.valid.then_some(t.arguments.as_str()))
+                (
+                    t.id.as_str(),
+                    t.name.as_str(),
+                    t.valid.then_some(t.arguments.as_str()),
+                )
             }),
             stop_reason: self.stop_reason.as_deref(),
             input_tokens: self.input_tokens,
@@ -225,22 +233,25 @@ struct Pipeline {
 impl Pipeline {
     fn request(&mut self, frame: &Frame<'_>) -> &mut Request {
         let seq = &mut self.next_seq;
-        let r = self.requests.entry(frame.request.to_owned()).or_insert_with(|| {
-            *seq += 1;
-            Request {
-                seq: *seq,
-                last_line: 0,
-                anthropic: frame.event.is_some(),
-                id: String::new(),
-                model: String::new(),
-                role: String::new(),
-                text: String::new(),
-                tools: Vec::new(),
-                stop_reason: None,
-                input_tokens: 0,
-                output_tokens: 0,
-            }
-        });
+        let r = self
+            .requests
+            .entry(frame.request.to_owned())
+            .or_insert_with(|| {
+                *seq += 1;
+                Request {
+                    seq: *seq,
+                    last_line: 0,
+                    anthropic: frame.event.is_some(),
+                    id: String::new(),
+                    model: String::new(),
+                    role: String::new(),
+                    text: String::new(),
+                    tools: Vec::new(),
+                    stop_reason: None,
+                    input_tokens: 0,
+                    output_tokens: 0,
+                }
+            });
         r.last_line = frame.line;
         r
     }
@@ -254,10 +265,13 @@ impl Pipeline {
     }
 
     fn anthropic(&mut self, frame: &Frame<'_>, event: &str, out: &mut Vec<u8>) {
-        let bad = |out: &mut Vec<u8>| sse::write_error(out, frame.line, frame.request, errors::BAD_JSON);
+        let bad =
+            |out: &mut Vec<u8>| sse::write_error(out, frame.line, frame.request, errors::BAD_JSON);
         match event {
             "content_block_delta" => {
-                let Ok(ev) = serde_json::from_str::<BlockDelta<'_>>(frame.data) else { return bad(out) };
+                let Ok(ev) = serde_json::from_str::<BlockDelta<'_>>(frame.data) else {
+                    return bad(out);
+                };
                 let r = self.request(frame);
                 match &*ev.delta.kind {
                     "text_delta" => r.text.push_str(ev.delta.text.as_deref().unwrap_or("")),
@@ -269,7 +283,9 @@ impl Pipeline {
                 }
             }
             "message_start" => {
-                let Ok(ev) = serde_json::from_str::<MessageStart<'_>>(frame.data) else { return bad(out) };
+                let Ok(ev) = serde_json::from_str::<MessageStart<'_>>(frame.data) else {
+                    return bad(out);
+                };
                 let r = self.request(frame);
                 r.id = ev.message.id.into_owned();
                 r.model = ev.message.model.into_owned();
@@ -278,16 +294,24 @@ impl Pipeline {
                 r.output_tokens = ev.message.usage.output_tokens;
             }
             "content_block_start" => {
-                let Ok(ev) = serde_json::from_str::<BlockStart<'_>>(frame.data) else { return bad(out) };
+                let Ok(ev) = serde_json::from_str::<BlockStart<'_>>(frame.data) else {
+                    return bad(out);
+                };
                 let r = self.request(frame);
                 if ev.content_block.kind == "tool_use" {
                     let tool = r.tool(ev.index);
                     tool.id = ev.content_block.id.map(Cow::into_owned).unwrap_or_default();
-                    tool.name = ev.content_block.name.map(Cow::into_owned).unwrap_or_default();
+                    tool.name = ev
+                        .content_block
+                        .name
+                        .map(Cow::into_owned)
+                        .unwrap_or_default();
                 }
             }
             "message_delta" => {
-                let Ok(ev) = serde_json::from_str::<MessageDelta<'_>>(frame.data) else { return bad(out) };
+                let Ok(ev) = serde_json::from_str::<MessageDelta<'_>>(frame.data) else {
+                    return bad(out);
+                };
                 let r = self.request(frame);
                 r.stop_reason = ev.delta.stop_reason.map(Cow::into_owned);
                 r.output_tokens = ev.usage.output_tokens;
