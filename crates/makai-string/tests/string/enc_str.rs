@@ -2,6 +2,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
 
 use makai_string::{EncStr, Encoding, Str};
 use proptest::prelude::*;
@@ -12,6 +13,20 @@ fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
     h.finish()
 }
 
+/// Leaked buffers behind the `'static` forms. They are recorded in statics so that Miri's leak
+/// check sees them as reachable: the leak is the test's own, not one in the code under test.
+static KEPT_UTF8: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+static KEPT_UTF16: Mutex<Vec<&'static [u16]>> = Mutex::new(Vec::new());
+static KEPT_LATIN1: Mutex<Vec<&'static [u8]>> = Mutex::new(Vec::new());
+
+fn keep<T: ?Sized>(kept: &Mutex<Vec<&'static T>>, b: Box<T>) -> &'static T {
+    let r: &'static T = Box::leak(b);
+    kept.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(r);
+    r
+}
+
 /// Every encoding the text fits: UTF-8 and UTF-16 always, Latin-1 when every char is below
 /// U+0100; each both copied and (leaked) static.
 fn encodings(model: &[char]) -> Vec<EncStr> {
@@ -20,13 +35,14 @@ fn encodings(model: &[char]) -> Vec<EncStr> {
     let mut out = vec![
         EncStr::from(s.as_str()),
         EncStr::from_utf16(&units),
-        EncStr::from_static(Box::leak(s.clone().into_boxed_str())),
-        EncStr::from_static_utf16(Box::leak(units.clone().into_boxed_slice())),
+        EncStr::from_static(keep(&KEPT_UTF8, s.clone().into_boxed_str())),
+        EncStr::from_static_utf16(keep(&KEPT_UTF16, units.clone().into_boxed_slice())),
     ];
     let latin1: Option<Vec<u8>> = model.iter().map(|&c| u8::try_from(c).ok()).collect();
     if let Some(latin1) = latin1 {
         out.push(EncStr::from_latin1(&latin1));
-        out.push(EncStr::from_static_latin1(Box::leak(
+        out.push(EncStr::from_static_latin1(keep(
+            &KEPT_LATIN1,
             latin1.into_boxed_slice(),
         )));
     }
