@@ -156,7 +156,7 @@ fn lint(sh: &Shell) -> Result {
     run(
         cmd!(
             sh,
-            "{cargo} clippy --workspace --all-targets --all-features -- {DENY_WARNINGS}"
+            "{cargo} clippy --workspace --all-targets --all-features -- -D warnings"
         ),
         &[],
     )
