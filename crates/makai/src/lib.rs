@@ -46,7 +46,7 @@ pub use makai_ptr::{
 pub use makai_string::{SmolStr, Str, StringBuilder};
 
 #[cfg(feature = "string")]
-pub use makai_string::{PathBuffer, ZStr, encode, path_buffer, zstr};
+pub use makai_string::{EncStr, Encoding, PathBuffer, ZStr, encode, path_buffer, zstr};
 
 #[cfg(feature = "collections")]
 pub use makai_collections::{BitSet, DynBitSet, HiveArray, HiveBox, HiveFallback, LinearFifo};

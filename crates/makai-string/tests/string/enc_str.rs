@@ -240,3 +240,15 @@ proptest! {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_writes_text_and_reads_utf8() {
+    let utf16 = EncStr::from_utf16(&[0x68, 0xE9, 0xD800]);
+    assert_eq!(serde_json::to_string(&utf16).unwrap(), "\"hé\u{FFFD}\"");
+    let latin1 = EncStr::from_latin1(b"caf\xE9");
+    assert_eq!(serde_json::to_string(&latin1).unwrap(), "\"café\"");
+    let back: EncStr = serde_json::from_str("\"caf\\u00e9\"").unwrap();
+    assert_eq!((back.encoding(), &back), (Encoding::Utf8, &latin1));
+    assert!(serde_json::from_str::<EncStr>("7").is_err());
+}

@@ -153,6 +153,9 @@ fn string_encoding_reexports() {
     assert_eq!(p.as_bytes(), b"/tmp/x");
     assert_eq!(PathBuffer::capacity(), makai::string::PATH_MAX - 1);
     assert_eq!(encode::latin1_to_string(b"\xE9"), "é");
+    let e: makai::EncStr = makai::EncStr::from_latin1(b"\xE9");
+    assert_eq!(e.encoding(), makai::Encoding::Latin1);
+    assert_eq!(e, "é");
 }
 
 #[cfg(feature = "task")]
