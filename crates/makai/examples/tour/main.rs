@@ -5,6 +5,7 @@
 
 mod alloc;
 mod collections;
+mod compose;
 mod encode;
 mod error;
 mod fs;
@@ -26,6 +27,7 @@ fn main() {
     string::section();
     encode::section();
     task::section();
+    compose::section();
 }
 
 /// Prints a section heading.
