@@ -14,7 +14,8 @@ use std::ops::{Bound, RangeBounds};
 use makai_alloc::{Allocator, Global};
 use makai_error::AllocError;
 
-use crate::raw::RawBuf;
+use std::alloc::Layout;
+use std::ptr::NonNull;
 
 const BITS: usize = 64;
 
@@ -747,9 +748,34 @@ impl<const WORDS: usize> std::ops::Not for BitSet<WORDS> {
 /// s.complement();
 /// assert_eq!(s.find_first_set(), None);
 /// ```
+///
+/// Two words (with a zero-sized allocator): the word pointer and the length in bits; the word
+/// count is `len.div_ceil(64)`.
+///
+/// **Invariant:** `ptr` points at `len.div_ceil(64)` initialised words allocated from `alloc`
+/// with `Layout::array::<u64>(len.div_ceil(64))`, or is dangling when that is 0 words.
 pub struct DynBitSet<A: Allocator = Global> {
-    buf: RawBuf<u64, A>,
+    ptr: NonNull<u64>,
     len: usize,
+    alloc: A,
+}
+
+const _: () = assert!(size_of::<DynBitSet>() == 16);
+
+// SAFETY: `DynBitSet` owns its words like a `Box<[u64]>`, and its allocator by value.
+unsafe impl<A: Allocator + Send> Send for DynBitSet<A> {}
+// SAFETY: shared access only reads the words and gives `&A`.
+unsafe impl<A: Allocator + Sync> Sync for DynBitSet<A> {}
+
+impl<A: Allocator> Drop for DynBitSet<A> {
+    fn drop(&mut self) {
+        let words = self.len.div_ceil(BITS);
+        if words != 0 {
+            let layout = Layout::array::<u64>(words).expect("valid when allocated");
+            // SAFETY: the block came from `alloc` with this layout (type invariant), freed once.
+            unsafe { self.alloc.deallocate(self.ptr.cast(), layout) };
+        }
+    }
 }
 
 impl DynBitSet<Global> {
@@ -811,8 +837,17 @@ impl<A: Allocator> DynBitSet<A> {
     /// assert_eq!(s.len(), 9);
     /// ```
     pub fn try_with_len_in(len: usize, alloc: A) -> Result<Self, AllocError> {
-        let buf = RawBuf::try_with_capacity_in(len.div_ceil(BITS), true, alloc)?;
-        Ok(Self { buf, len })
+        let words = len.div_ceil(BITS);
+        if words == 0 {
+            return Ok(Self {
+                ptr: NonNull::dangling(),
+                len,
+                alloc,
+            });
+        }
+        let layout = Layout::array::<u64>(words).map_err(|_| AllocError)?;
+        let ptr = alloc.allocate_zeroed(layout)?.cast::<u64>();
+        Ok(Self { ptr, len, alloc })
     }
 
     /// Number of bits.
@@ -852,22 +887,22 @@ impl<A: Allocator> DynBitSet<A> {
     where
         A: Clone,
     {
-        let mut copy = Self::try_with_len_in(self.len, self.buf.allocator().clone())?;
+        let mut copy = Self::try_with_len_in(self.len, self.alloc.clone())?;
         copy.words_mut().copy_from_slice(self.words());
         Ok(copy)
     }
 
     #[inline]
     fn words(&self) -> &[u64] {
-        // SAFETY: the buffer was allocated zeroed and only ever written with `u64`s, so every
-        // word is initialised.
-        unsafe { self.buf.as_slice().assume_init_ref() }
+        // SAFETY: `ptr` points at `len.div_ceil(64)` initialised words (allocated zeroed, only
+        // ever written with `u64`s), or is dangling and aligned for 0 words.
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len.div_ceil(BITS)) }
     }
 
     #[inline]
     fn words_mut(&mut self) -> &mut [u64] {
-        // SAFETY: as in `words`.
-        unsafe { self.buf.as_mut_slice().assume_init_mut() }
+        // SAFETY: as in `words`, and `&mut self` makes the access unique.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len.div_ceil(BITS)) }
     }
 
     /// Restores the invariant that bits past `len` are zero.
@@ -914,6 +949,238 @@ impl<A: Allocator> std::hash::Hash for DynBitSet<A> {
 impl<A: Allocator> fmt::Debug for DynBitSet<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(self.iter_set()).finish()
+    }
+}
+
+/// Bits an [`AutoBitSet`] keeps inline.
+const AUTO_INLINE_BITS: usize = 127;
+
+/// A bit set that keeps up to 127 bits inline and goes to the heap (a [`DynBitSet`]) beyond
+/// (Bun's `AutoBitSet`): small sets, the common case, allocate nothing. 24 bytes.
+///
+/// ```
+/// use makai_collections::AutoBitSet;
+/// let mut small = AutoBitSet::with_len(100);
+/// assert!(small.is_inline());
+/// small.set(99);
+/// let mut big = AutoBitSet::with_len(1000);
+/// assert!(!big.is_inline());
+/// big.set(999);
+/// assert_eq!((small.find_first_set(), big.find_first_set()), (Some(99), Some(999)));
+/// ```
+pub struct AutoBitSet<A: Allocator = Global> {
+    repr: Auto<A>,
+}
+
+enum Auto<A: Allocator> {
+    /// `len <= 127`; the padding bits of `words` are zero.
+    Inline {
+        len: u8,
+        words: [u64; 2],
+        alloc: A,
+    },
+    Heap(DynBitSet<A>),
+}
+
+const _: () = assert!(size_of::<AutoBitSet>() == 24);
+
+impl AutoBitSet<Global> {
+    /// A set of `len` bits, all unset: inline up to 127 bits, on the heap beyond.
+    ///
+    /// # Panics
+    ///
+    /// Aborts through [`makai_error::out_of_memory`] if a heap allocation fails.
+    ///
+    /// ```
+    /// let s = makai_collections::AutoBitSet::with_len(127);
+    /// assert!(s.is_inline() && s.len() == 127);
+    /// assert!(!makai_collections::AutoBitSet::with_len(128).is_inline());
+    /// ```
+    #[must_use]
+    pub fn with_len(len: usize) -> Self {
+        Self::with_len_in(len, Global)
+    }
+
+    /// Like [`with_len`](AutoBitSet::with_len), reporting allocation failure.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] when a set over 127 bits cannot be allocated.
+    ///
+    /// ```
+    /// assert!(makai_collections::AutoBitSet::try_with_len(usize::MAX).is_err());
+    /// ```
+    pub fn try_with_len(len: usize) -> Result<Self, AllocError> {
+        Self::try_with_len_in(len, Global)
+    }
+}
+
+impl<A: Allocator> AutoBitSet<A> {
+    /// A set of `len` bits whose heap form (over 127 bits) allocates from `alloc`.
+    ///
+    /// # Panics
+    ///
+    /// Aborts through [`makai_error::out_of_memory`] if a heap allocation fails.
+    ///
+    /// ```
+    /// let s = makai_collections::AutoBitSet::with_len_in(5, makai_alloc::Global);
+    /// assert_eq!(s.len(), 5);
+    /// ```
+    #[must_use]
+    pub fn with_len_in(len: usize, alloc: A) -> Self {
+        match Self::try_with_len_in(len, alloc) {
+            Ok(s) => s,
+            Err(AllocError) => makai_error::out_of_memory(),
+        }
+    }
+
+    /// Like [`with_len_in`](AutoBitSet::with_len_in), reporting allocation failure.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] when a set over 127 bits cannot be allocated.
+    ///
+    /// ```
+    /// let s = makai_collections::AutoBitSet::try_with_len_in(500, makai_alloc::Global).unwrap();
+    /// assert_eq!(s.count(), 0);
+    /// ```
+    pub fn try_with_len_in(len: usize, alloc: A) -> Result<Self, AllocError> {
+        let repr = match u8::try_from(len) {
+            Ok(small) if len <= AUTO_INLINE_BITS => Auto::Inline {
+                len: small,
+                words: [0; 2],
+                alloc,
+            },
+            _ => Auto::Heap(DynBitSet::try_with_len_in(len, alloc)?),
+        };
+        Ok(Self { repr })
+    }
+
+    /// Number of bits.
+    ///
+    /// ```
+    /// assert_eq!(makai_collections::AutoBitSet::with_len(9).len(), 9);
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn len(&self) -> usize {
+        match &self.repr {
+            Auto::Inline { len, .. } => usize::from(*len),
+            Auto::Heap(d) => d.len(),
+        }
+    }
+
+    /// `true` for a set of 0 bits.
+    ///
+    /// ```
+    /// assert!(makai_collections::AutoBitSet::with_len(0).is_empty());
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `true` when the bits are stored inline (127 bits or fewer).
+    ///
+    /// ```
+    /// assert!(makai_collections::AutoBitSet::with_len(64).is_inline());
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn is_inline(&self) -> bool {
+        matches!(self.repr, Auto::Inline { .. })
+    }
+
+    /// A copy, reporting allocation failure.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] when the heap form cannot be allocated.
+    ///
+    /// ```
+    /// let mut s = makai_collections::AutoBitSet::with_len(300);
+    /// s.set(7);
+    /// assert_eq!(s.try_clone().unwrap(), s);
+    /// ```
+    pub fn try_clone(&self) -> Result<Self, AllocError>
+    where
+        A: Clone,
+    {
+        let repr = match &self.repr {
+            Auto::Inline { len, words, alloc } => Auto::Inline {
+                len: *len,
+                words: *words,
+                alloc: alloc.clone(),
+            },
+            Auto::Heap(d) => Auto::Heap(d.try_clone()?),
+        };
+        Ok(Self { repr })
+    }
+
+    #[inline]
+    fn words(&self) -> &[u64] {
+        match &self.repr {
+            Auto::Inline { len, words, .. } => &words[..usize::from(*len).div_ceil(BITS)],
+            Auto::Heap(d) => d.words(),
+        }
+    }
+
+    #[inline]
+    fn words_mut(&mut self) -> &mut [u64] {
+        match &mut self.repr {
+            Auto::Inline { len, words, .. } => &mut words[..usize::from(*len).div_ceil(BITS)],
+            Auto::Heap(d) => d.words_mut(),
+        }
+    }
+
+    #[inline]
+    fn clear_padding(&mut self) {
+        let rem = self.len() % BITS;
+        if rem != 0
+            && let Some(last) = self.words_mut().last_mut()
+        {
+            *last &= (1 << rem) - 1;
+        }
+    }
+
+    bitset_methods!("makai_collections::AutoBitSet::with_len(130)");
+}
+
+impl<A: Allocator + Clone> Clone for AutoBitSet<A> {
+    fn clone(&self) -> Self {
+        match self.try_clone() {
+            Ok(s) => s,
+            Err(AllocError) => makai_error::out_of_memory(),
+        }
+    }
+}
+
+impl<A: Allocator, B: Allocator> PartialEq<AutoBitSet<B>> for AutoBitSet<A> {
+    fn eq(&self, other: &AutoBitSet<B>) -> bool {
+        self.len() == other.len() && self.words() == other.words()
+    }
+}
+
+impl<A: Allocator> Eq for AutoBitSet<A> {}
+
+impl<A: Allocator> std::hash::Hash for AutoBitSet<A> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.len().hash(state);
+        self.words().hash(state);
+    }
+}
+
+impl<A: Allocator> fmt::Debug for AutoBitSet<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter_set()).finish()
+    }
+}
+
+impl Default for AutoBitSet<Global> {
+    /// An empty set of 0 bits.
+    fn default() -> Self {
+        Self::with_len(0)
     }
 }
 

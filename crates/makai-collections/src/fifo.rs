@@ -31,12 +31,16 @@ use crate::raw::RawBuf;
 /// 2. `try_grow` either fails leaving the buffer unchanged, or leaves a buffer of at least
 ///    `min_cap` slots whose first `len` slots hold, in order, the `len` values that were at
 ///    positions `head, head + 1, ...` (wrapping) of the old buffer;
-/// 3. `GROWABLE` is `false` when `try_grow` always fails.
+/// 3. `GROWABLE` is `false` when `try_grow` always fails;
+/// 4. when `INIT_BYTES` is `true`, every byte of the buffer is always initialised (so the free
+///    space of a `u8` fifo can be handed to `io::Read::read` as `&mut [u8]`).
 pub unsafe trait Storage<T> {
     /// The buffer this storage keeps.
     type Buf;
     /// `true` when `try_grow` can succeed.
     const GROWABLE: bool;
+    /// `true` when every byte of the buffer is initialised at all times (rule 4).
+    const INIT_BYTES: bool = false;
     /// The whole buffer.
     fn slice(buf: &Self::Buf) -> &[MaybeUninit<T>];
     /// The whole buffer, mutably.
@@ -90,7 +94,7 @@ pub trait EmptyStorage<T>: Storage<T> {
 }
 
 impl<T, const N: usize> EmptyStorage<T> for Static<N> {
-    const EMPTY: [MaybeUninit<T>; N] = [const { MaybeUninit::uninit() }; N];
+    const EMPTY: [MaybeUninit<T>; N] = [const { MaybeUninit::zeroed() }; N];
 }
 
 impl<T> EmptyStorage<T> for Dynamic<Global> {
@@ -193,6 +197,8 @@ fn wrapped(start: usize, n: usize, cap: usize) -> (Range<usize>, Range<usize>) {
 unsafe impl<T, const N: usize> Storage<T> for Static<N> {
     type Buf = [MaybeUninit<T>; N];
     const GROWABLE: bool = false;
+    // The only constructor (`LinearFifo::new`, through `EmptyStorage::EMPTY`) zeroes the array.
+    const INIT_BYTES: bool = true;
     #[inline]
     fn slice(buf: &Self::Buf) -> &[MaybeUninit<T>] {
         buf
@@ -228,6 +234,9 @@ unsafe impl<'a, T: 'a> Storage<T> for Slice<'a> {
 unsafe impl<T, A: Allocator> Storage<T> for Dynamic<A> {
     type Buf = DynamicBuf<T, A>;
     const GROWABLE: bool = true;
+    // Every block comes zeroed from the allocator (`relocate`), and the empty buffer has no
+    // bytes.
+    const INIT_BYTES: bool = true;
     #[inline]
     fn slice(buf: &Self::Buf) -> &[MaybeUninit<T>] {
         buf.0.as_slice()
@@ -258,7 +267,7 @@ fn relocate<T, A: Allocator>(
     cap: usize,
 ) -> Result<(), AllocError> {
     let old_cap = buf.cap();
-    buf.try_realloc_with(cap, |old, new| {
+    buf.try_realloc_with(cap, true, |old, new| {
         let (a, b) = wrapped(head, len, old_cap);
         let first = a.len();
         move_into(&old[a], new);
@@ -1165,6 +1174,50 @@ impl<T: fmt::Debug, S: Storage<T>> fmt::Debug for LinearFifo<T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (a, b) = self.as_slices();
         f.debug_list().entries(a.iter().chain(b)).finish()
+    }
+}
+
+impl<S: Storage<u8>> LinearFifo<u8, S> {
+    /// Reads from `reader` straight into the free space (one `read` call, into the first free
+    /// run) and adds what it read: no staging buffer. With [`Static`] and [`Dynamic`] storage
+    /// the free space is always initialised bytes, so nothing is zeroed; a [`Slice`] fifo zeroes
+    /// the run first (its buffer may be uninitialised). A [`Dynamic`] fifo first makes room for
+    /// at least `min_room` bytes (aborting if the allocator fails); fixed storage reads into
+    /// what is free. Returns the number of bytes read (`Ok(0)` at end of input, or when fixed
+    /// storage is full).
+    ///
+    /// # Errors
+    ///
+    /// Whatever `reader.read` returns; nothing is added then.
+    ///
+    /// ```
+    /// use makai_collections::{Dynamic, LinearFifo};
+    /// let mut input: &[u8] = b"GET / HTTP/1.1\r\n";
+    /// let mut f = LinearFifo::<u8, Dynamic>::new();
+    /// while f.read_from(&mut input, 4096).unwrap() != 0 {}
+    /// assert_eq!(f.readable_slice(0), b"GET / HTTP/1.1\r\n");
+    /// ```
+    #[doc(alias = "readFrom")]
+    pub fn read_from(&mut self, reader: &mut impl io::Read, min_room: usize) -> io::Result<usize> {
+        if S::GROWABLE {
+            let _ = self.ensure_unused_capacity(min_room);
+        }
+        let (free, _) = self.writable_slices();
+        if !S::INIT_BYTES {
+            free.fill(MaybeUninit::new(0));
+        }
+        // SAFETY: every byte of `free` is initialised: the storage guarantees it
+        // (`INIT_BYTES`, `Storage` rule 4) or it was just zeroed; `u8` accepts any value and
+        // `MaybeUninit<u8>` has `u8`'s layout.
+        let bytes = unsafe { free.assume_init_mut() };
+        let n = reader.read(bytes)?;
+        assert!(
+            n <= bytes.len(),
+            "io::Read::read returned more than the buffer"
+        );
+        // SAFETY: the first `n` free bytes were initialised (and written by `read`).
+        unsafe { self.commit(n) };
+        Ok(n)
     }
 }
 

@@ -13,7 +13,7 @@ pub mod capacity {
     pub use crate::hive::{SlotCount, Slots};
 }
 
-pub use bitset::{BitIter, BitSet, DynBitSet};
+pub use bitset::{AutoBitSet, BitIter, BitSet, DynBitSet};
 pub use fallback::{FallbackBox, HiveFallback};
 pub use fifo::{Dynamic, DynamicBuf, LinearFifo, Slice, SliceFifo, Static, Storage};
 pub use hive::{HiveArray, HiveBox, HiveClaim, HiveRc, RcSlot};

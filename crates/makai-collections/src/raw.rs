@@ -28,26 +28,10 @@ impl<T, A: Allocator> RawBuf<T, A> {
         }
     }
 
-    /// A buffer of `cap` elements, zeroed when `zeroed` is set.
-    pub(crate) fn try_with_capacity_in(
-        cap: usize,
-        zeroed: bool,
-        alloc: A,
-    ) -> Result<Self, AllocError> {
-        let ptr = allocate::<T, A>(&alloc, cap, zeroed)?;
-        Ok(Self { ptr, cap, alloc })
-    }
-
     /// Number of elements.
     #[inline]
     pub(crate) fn cap(&self) -> usize {
         self.cap
-    }
-
-    /// The allocator.
-    #[inline]
-    pub(crate) fn allocator(&self) -> &A {
-        &self.alloc
     }
 
     /// The elements as a slice.
@@ -65,15 +49,16 @@ impl<T, A: Allocator> RawBuf<T, A> {
         unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.cap) }
     }
 
-    /// Moves to a fresh block of `cap` elements: `move_items(old, new)` moves whatever the
-    /// caller needs (it must not panic), then the old block is freed. On failure nothing
-    /// changes.
+    /// Moves to a fresh block of `cap` elements (zeroed when `zeroed` is set):
+    /// `move_items(old, new)` moves whatever the caller needs (it must not panic), then the old
+    /// block is freed. On failure nothing changes.
     pub(crate) fn try_realloc_with(
         &mut self,
         cap: usize,
+        zeroed: bool,
         move_items: impl FnOnce(&mut [MaybeUninit<T>], &mut [MaybeUninit<T>]),
     ) -> Result<(), AllocError> {
-        let new_ptr = allocate::<T, A>(&self.alloc, cap, false)?;
+        let new_ptr = allocate::<T, A>(&self.alloc, cap, zeroed)?;
         // SAFETY: `new_ptr` is a fresh block (or dangling for a zero-sized array) valid for
         // `cap` elements, distinct from `self.ptr`'s block.
         let new = unsafe { std::slice::from_raw_parts_mut(new_ptr.as_ptr(), cap) };

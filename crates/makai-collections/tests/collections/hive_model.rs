@@ -461,3 +461,52 @@ fn foreign_zst_pointer_is_rejected() {
     let r = catch_unwind(AssertUnwindSafe(|| unsafe { drop(hive.from_raw(far)) }));
     assert!(r.is_err());
 }
+
+/// `read_from` on every storage: bytes go straight into the free space, across the wrap over
+/// several calls, and a `Slice` fifo over uninitialised memory is zeroed before `read` sees it.
+#[test]
+fn fifo_read_from_every_storage() {
+    use makai_collections::{Slice, Static};
+    use std::io::Read;
+    use std::mem::MaybeUninit;
+
+    /// A reader that yields at most 5 bytes per call.
+    struct Trickle<'a>(&'a [u8]);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(5).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    let input: Vec<u8> = (0..40u8).collect();
+
+    fn pump<S: makai_collections::Storage<u8>>(f: &mut LinearFifo<u8, S>, input: &[u8]) -> Vec<u8> {
+        let mut src = Trickle(input);
+        let mut out = Vec::new();
+        loop {
+            let n = f.read_from(&mut src, 8).unwrap();
+            // Drain all but two bytes, so later reads wrap around the end of the buffer.
+            let mut buf = [0u8; 16];
+            let keep = if n == 0 { 0 } else { 2 };
+            let take = f.len().saturating_sub(keep);
+            let got = f.read(&mut buf[..take]);
+            out.extend_from_slice(&buf[..got]);
+            if n == 0 && f.is_empty() {
+                return out;
+            }
+        }
+    }
+    let mut d = LinearFifo::<u8, Dynamic>::new();
+    assert_eq!(pump(&mut d, &input), input);
+    let mut s = LinearFifo::<u8, Static<8>>::new();
+    assert_eq!(pump(&mut s, &input), input);
+    let mut mem = [MaybeUninit::<u8>::uninit(); 8];
+    let mut sl = LinearFifo::<u8, Slice<'_>>::from_slice(&mut mem);
+    assert_eq!(pump(&mut sl, &input), input);
+    // Full fixed storage reads nothing.
+    let mut full = LinearFifo::<u8, Static<2>>::new();
+    full.write(b"ab").unwrap();
+    assert_eq!(full.read_from(&mut Trickle(b"xyz"), 1).unwrap(), 0);
+}

@@ -10,8 +10,8 @@ use std::ptr::NonNull;
 use std::rc::Rc;
 
 use makai_collections::{
-    BitSet, DynBitSet, Dynamic, FallbackBox, HiveArray, HiveBox, HiveFallback, LinearFifo, Slice,
-    SliceFifo, Static, Storage,
+    AutoBitSet, BitSet, DynBitSet, Dynamic, FallbackBox, HiveArray, HiveBox, HiveFallback,
+    LinearFifo, Slice, SliceFifo, Static, Storage,
 };
 use proptest::prelude::*;
 
@@ -506,34 +506,41 @@ mod bitset {
             let mut model = vec![false; len];
             let mut s = DynBitSet::with_len(len);
             let mut inline = BitSet::<4>::new(); // 256 bits, mirrors the first `len`
+            let mut auto = AutoBitSet::with_len(len); // inline up to 127 bits, heap beyond
+            prop_assert_eq!(auto.is_inline(), len <= 127);
             for op in ops {
                 if len == 0 { break; }
                 match op {
-                    Op::Set(i) => { let i = i % len; model[i] = true; s.set(i); inline.set(i); }
-                    Op::Unset(i) => { let i = i % len; model[i] = false; s.unset(i); inline.unset(i); }
-                    Op::Toggle(i) => { let i = i % len; model[i] = !model[i]; s.toggle(i); inline.toggle(i); }
+                    Op::Set(i) => { let i = i % len; model[i] = true; s.set(i); inline.set(i); auto.set(i); }
+                    Op::Unset(i) => { let i = i % len; model[i] = false; s.unset(i); inline.unset(i); auto.unset(i); }
+                    Op::Toggle(i) => { let i = i % len; model[i] = !model[i]; s.toggle(i); inline.toggle(i); auto.toggle(i); }
                     Op::SetRange(a, b) | Op::UnsetRange(a, b) => {
                         let (a, b) = (a % (len + 1), b % (len + 1));
                         let (a, b) = (a.min(b), a.max(b));
                         let v = matches!(op, Op::SetRange(..));
                         model[a..b].iter_mut().for_each(|m| *m = v);
-                        if v { s.set_range(a..b); inline.set_range(a..b); } else { s.unset_range(a..b); inline.unset_range(a..b); }
+                        if v { s.set_range(a..b); inline.set_range(a..b); auto.set_range(a..b); } else { s.unset_range(a..b); inline.unset_range(a..b); auto.unset_range(a..b); }
                     }
                     Op::ToggleFirst => {
                         let first = model.iter().position(|&m| m);
                         if let Some(i) = first { model[i] = false; }
                         prop_assert_eq!(s.toggle_first_set(), first);
                         prop_assert_eq!(inline.toggle_first_set(), first);
+                        prop_assert_eq!(auto.toggle_first_set(), first);
                     }
                     Op::Complement => {
                         model.iter_mut().for_each(|m| *m = !*m);
                         s.complement();
                         inline.complement();
                         inline.unset_range(len..);
+                        auto.complement();
                     }
                 }
                 check(&model, &s)?;
                 prop_assert_eq!(inline.iter_set().collect::<Vec<_>>(), s.iter_set().collect::<Vec<_>>());
+                prop_assert_eq!(auto.as_words(), s.as_words());
+                prop_assert_eq!(auto.find_first_unset(), model.iter().position(|&m| !m));
+                prop_assert_eq!(auto.iter_unset().next_back(), model.iter().rposition(|&m| !m));
             }
         }
 
