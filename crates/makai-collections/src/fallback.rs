@@ -402,9 +402,14 @@ impl<T, A: Allocator> FallbackBox<'static, T, A> {
     ///
     /// ```
     /// use makai_collections::{FallbackBox, HiveFallback};
-    /// let pool: &'static HiveFallback<u32, 1> = Box::leak(HiveFallback::new_boxed());
+    /// let raw = Box::into_raw(HiveFallback::<u32, 1>::new_boxed());
+    /// // SAFETY: `raw` is a live heap pool that is freed only after its last use below.
+    /// let pool: &'static HiveFallback<u32, 1> = unsafe { &*raw };
     /// let pinned = FallbackBox::into_pin(pool.alloc(5));
     /// assert_eq!(*pinned, 5);
+    /// drop(pinned);
+    /// // SAFETY: no box of the pool is left, and `pool` is not used again.
+    /// drop(unsafe { Box::from_raw(raw) });
     /// ```
     #[must_use]
     pub fn into_pin(b: Self) -> Pin<Self> {
