@@ -38,8 +38,12 @@ const SEP: u8 = b'/';
 /// use makai_string::{PathBuffer, PathBufferError};
 ///
 /// let mut p = PathBuffer::new();
+/// // Not under Miri: memchr's aligned vector loads over a long input are a false positive of
+/// // `-Zmiri-symbolic-alignment-check`.
+/// # #[cfg(not(miri))] {
 /// let long = vec![b'x'; 5000];
 /// assert!(matches!(p.push(&long), Err(PathBufferError::TooLong { .. })));
+/// # }
 /// assert_eq!(p.push("a\0b"), Err(PathBufferError::InteriorNul));
 /// assert!(p.is_empty());
 /// ```
