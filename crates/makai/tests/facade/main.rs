@@ -186,3 +186,65 @@ fn task_reexports() {
     assert!(q.is_empty());
     pool.shutdown().unwrap();
 }
+
+/// The root is a superset of the prelude: every name `use makai::prelude::*` brings is the
+/// same item as `makai::Name` (`same` only accepts two values of one type, or one function).
+#[test]
+fn root_is_a_superset_of_the_prelude() {
+    use std::marker::PhantomData;
+    fn same<T>(_: PhantomData<T>, _: PhantomData<T>) {}
+    macro_rules! same_type {
+        ($($t:ty => $root:ty),* $(,)?) => {
+            $( same(PhantomData::<$t>, PhantomData::<$root>); )*
+        };
+    }
+    {
+        use makai::prelude::*;
+        same_type! {
+            AllocError => makai::AllocError,
+            Errno => makai::Errno,
+            Maybe<u8> => makai::Maybe<u8>,
+            SysError<'static> => makai::SysError<'static>,
+            Syscall => makai::Syscall,
+            Arena => makai::Arena,
+            Global => makai::Global,
+            StackFallback<8> => makai::StackFallback<8>,
+            AtomicShared<u8> => makai::AtomicShared<u8>,
+            CowBytes<'static> => makai::CowBytes<'static>,
+            CowSlice<'static, u8> => makai::CowSlice<'static, u8>,
+            CowStr<'static> => makai::CowStr<'static>,
+            MaybeOwned<'static, str> => makai::MaybeOwned<'static, str>,
+            Shared<u8> => makai::Shared<u8>,
+            BitSet<1> => makai::BitSet<1>,
+            DynBitSet => makai::DynBitSet,
+            HiveArray<u8, 4> => makai::HiveArray<u8, 4>,
+            HiveBox<'static, u8> => makai::HiveBox<'static, u8>,
+            HiveFallback<u8, 4> => makai::HiveFallback<u8, 4>,
+            SmolStr => makai::SmolStr,
+            Str => makai::Str,
+            StringBuilder => makai::StringBuilder,
+            ThreadPool => makai::ThreadPool,
+            WaitGroup => makai::WaitGroup,
+            KeepAlive => makai::KeepAlive,
+        }
+        // Traits: usable as bounds under both names.
+        fn allocators<T: Allocator + makai::Allocator>() {}
+        allocators::<makai::Global>();
+        fn statics<T: IntoStatic + makai::IntoStatic>() {}
+        statics::<CowStr<'static>>();
+        fn oom<T: HandleOom<Output = u8> + makai::HandleOom<Output = u8>>() {}
+        oom::<Result<u8, AllocError>>();
+        fn oom_errors<T: OomError + makai::OomError>() {}
+        oom_errors::<std::io::Error>();
+        // The cleanup guards are at the root too.
+        let ran = std::cell::Cell::new(0);
+        {
+            let _a = defer(|| ran.set(ran.get() + 1));
+            let _b = makai::defer(|| ran.set(ran.get() + 10));
+            let armed = errdefer(|| ran.set(ran.get() + 100));
+            armed.disarm();
+            let _c = makai::errdefer(|| ran.set(ran.get() + 1000));
+        }
+        assert_eq!(ran.get(), 1011);
+    }
+}
