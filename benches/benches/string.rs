@@ -9,7 +9,7 @@
 //! Shapes of real programs (many distinct values, mixed hits and misses), each reported per
 //! element (`Throughput::Elements`):
 //! - `keys_build_drop/L`: build 1024 distinct `L`-byte keys from `&str` and drop each, at
-//!   L = 5, 10, 15, 16, 24, 64;
+//!   every inline length L = 0..=16 (below 2 bytes the keys repeat), and at 24 and 64;
 //! - `eq_pairs/L`: `==` over a shuffled array of 4096 distinct pairs, half equal (built
 //!   separately from the same bytes, so no pointer shortcut), half differing in the last byte;
 //!   `eq_pairs_str/L` the same against a `&str`;
@@ -346,6 +346,16 @@ fn distinct_keys(rng: &mut Rng, n: usize, len: usize) -> Vec<String> {
     out
 }
 
+/// `n` keys of `len` bytes: distinct when the alphabet allows it (`len >= 2`), otherwise
+/// every possible key repeated in turn.
+fn keys_of_len(rng: &mut Rng, n: usize, len: usize) -> Vec<String> {
+    if len >= 2 {
+        return distinct_keys(rng, n, len);
+    }
+    let few = distinct_keys(rng, if len == 0 { 1 } else { 64 }, len);
+    (0..n).map(|i| few[i % few.len()].clone()).collect()
+}
+
 /// The same bytes with the last one changed (still ASCII).
 fn differ_in_last_byte(s: &str) -> String {
     let mut b = s.as_bytes().to_vec();
@@ -357,8 +367,11 @@ fn differ_in_last_byte(s: &str) -> String {
 fn keys_build_drop(c: &mut Criterion) {
     let mut g = c.benchmark_group("keys_build_drop");
     g.throughput(Throughput::Elements(KEYS as u64));
-    for len in [5, 10, 15, 16, 24, 64] {
-        let keys = distinct_keys(&mut Rng(0x9E37_79B9_7F4A_7C15 ^ len as u64), KEYS, len);
+    // Every inline length 0..=16 (the inline constructor has a path per length class), then
+    // two heap lengths. Below 2 bytes there are fewer than 1024 distinct strings: the keys
+    // repeat (0 bytes: 1024 empty strings, 1 byte: 64 letters cycled).
+    for len in (0..=16).chain([24, 64]) {
+        let keys = keys_of_len(&mut Rng(0x9E37_79B9_7F4A_7C15 ^ len as u64), KEYS, len);
         macro_rules! run {
             ($name:expr, $make:expr) => {
                 g.bench_with_input(BenchmarkId::new($name, len), &keys, |b, keys| {
