@@ -236,26 +236,34 @@ mod tests {
         // Lengths around each chunk boundary of `bytes_eq` (16, 32, 64), every byte changed.
         const TEXT: &str =
             "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghij";
+        // The adopted form (a `Box<str>` past 16 bytes), a heap copy and the static form.
         let text = TEXT;
         for n in 0..=text.len() {
             let s = &text[..n];
-            let heap = crate::Str::from(String::from(s).into_boxed_str());
+            let adopted = crate::Str::from(String::from(s).into_boxed_str());
             let copy = crate::Str::try_from_str(s).unwrap();
             let stat = crate::Str::from_static(&TEXT[..n]);
-            assert!(heap == copy && copy == heap && stat == heap && heap == stat, "len {n}");
-            assert!(heap == *s && stat == *s, "len {n} against &str");
-            let clone = heap.clone();
-            assert!(clone == heap, "a clone, len {n}");
+            for (a, b) in [(&adopted, &copy), (&copy, &stat), (&stat, &adopted)] {
+                assert!(a.eq(b), "len {n}");
+                assert!(b.eq(a), "len {n}");
+            }
+            assert_eq!(adopted, *s, "len {n} against &str");
+            assert_eq!(stat, *s, "len {n} against &str");
+            assert_eq!(adopted.clone(), adopted, "a clone, len {n}");
             for i in 0..n {
                 let mut other = s.as_bytes().to_vec();
                 other[i] = b' ';
                 let other = String::from_utf8(other).unwrap();
                 let o = crate::Str::try_from_str(&other).unwrap();
-                assert!(heap != o && o != heap && stat != o, "len {n}, byte {i}");
-                assert!(heap != *other.as_str(), "len {n}, byte {i} against &str");
+                for a in [&adopted, &copy, &stat] {
+                    assert!(!a.eq(&o), "len {n}, byte {i}");
+                    assert!(!o.eq(a), "len {n}, byte {i}");
+                    assert_ne!(*a, *other.as_str(), "len {n}, byte {i} against &str");
+                }
             }
-            let longer = format!("{s}!");
-            assert!(heap != crate::Str::from(longer.as_str()), "len {n} vs {}", n + 1);
+            let longer = crate::Str::from(format!("{s}!").as_str());
+            assert!(!copy.eq(&longer), "len {n} vs {}", n + 1);
+            assert!(!longer.eq(&copy), "len {n} vs {}", n + 1);
         }
     }
 }
