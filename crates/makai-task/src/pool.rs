@@ -27,6 +27,15 @@ use crate::sync::{Arc, AtomicBool, Ordering, thread};
 /// amortise the consumer handle, few enough that other workers find work to steal.
 const INJECT_BATCH: usize = 64;
 
+/// Idle rounds a worker spends spinning (a few CPU pause hints each) before it yields.
+const SPIN_ROUNDS: u32 = 8;
+/// CPU pause hints per spinning round.
+const SPINS_PER_ROUND: u32 = 32;
+/// Idle rounds a worker spends yielding its core before it parks: work scheduled within them
+/// (a few microseconds when other threads want the core, less when none do) costs the
+/// scheduler no wake-up.
+const YIELD_ROUNDS: u32 = 16;
+
 /// A unit of work for a [`ThreadPool`]: a link and a callback (Bun's `ThreadPool.Task`).
 ///
 /// Embed a `Task` in your own struct and schedule a pointer to it; the pool calls
@@ -208,7 +217,9 @@ impl std::error::Error for TaskPanicked {}
 ///   tasks. [`spawn`](ThreadPool::spawn) is the closure convenience and boxes the closure.
 /// - **Work stealing**: a task scheduled from a worker goes to that worker's deque; idle
 ///   workers steal half of a busy worker's deque.
-/// - **Parking**: a worker that finds nothing sleeps on a futex; it never spins forever.
+/// - **Parking**: a worker that finds nothing looks again for a short, bounded while
+///   (spinning, then yielding its core), then sleeps on its own futex word; it never spins
+///   forever. Scheduling wakes a worker only when one sleeps, and wakes each sleeper once.
 /// - **Shutdown runs queued work**: [`shutdown`](ThreadPool::shutdown) (and `Drop`) lets the
 ///   workers run every task already scheduled, including tasks those tasks schedule, then
 ///   joins them. Nothing is dropped or handed back.
@@ -274,7 +285,7 @@ impl ThreadPool {
         let shared = Arc::new(Shared {
             injector: UnboundedQueue::new(),
             stealers: locals.iter().map(Worker::stealer).collect(),
-            sleepers: Sleepers::new(),
+            sleepers: Sleepers::new(threads),
             shutdown: AtomicBool::new(false),
             panics: Mutex::new(Panics::default()),
         });
@@ -465,9 +476,11 @@ fn worker_main(shared: &Arc<Shared>, index: usize, local: &Worker<TaskPtr>) {
     }
     let _clear = Clear;
 
+    let mut idle_rounds = 0;
     loop {
         if let Some(task) = find_task(shared, index, local) {
             run_task(shared, task);
+            idle_rounds = 0;
             continue;
         }
         // Acquire: pairs with `stop_and_join`'s Release. Every queue was empty just now and no
@@ -475,7 +488,21 @@ fn worker_main(shared: &Arc<Shared>, index: usize, local: &Worker<TaskPtr>) {
         if shared.shutdown.load(Ordering::Acquire) {
             return;
         }
-        shared.sleepers.park(|| shared.has_work());
+        // Look again for a short, bounded while before sleeping: work that arrives within it
+        // is found without the scheduler paying a wake-up syscall (it sees no sleeper).
+        if idle_rounds < SPIN_ROUNDS + YIELD_ROUNDS {
+            if idle_rounds < SPIN_ROUNDS {
+                for _ in 0..SPINS_PER_ROUND {
+                    std::hint::spin_loop();
+                }
+            } else {
+                thread::yield_now();
+            }
+            idle_rounds += 1;
+            continue;
+        }
+        idle_rounds = 0;
+        shared.sleepers.park(index, || shared.has_work());
     }
 }
 
@@ -491,7 +518,10 @@ fn find_task(shared: &Shared, index: usize, local: &Worker<TaskPtr>) -> Option<T
     if let Some(t) = local.pop() {
         return Some(t);
     }
-    if let Some(mut consumer) = shared.injector.try_consumer()
+    // The emptiness checks are plain loads: an idle worker looking again does not write to
+    // the lines the schedulers use.
+    if !shared.injector.is_empty()
+        && let Some(mut consumer) = shared.injector.try_consumer()
         && let Some(first) = consumer.pop()
     {
         let mut moved = 0;
@@ -512,6 +542,9 @@ fn find_task(shared: &Shared, index: usize, local: &Worker<TaskPtr>) -> Option<T
     let n = shared.stealers.len();
     for offset in 1..n {
         let victim = &shared.stealers[(index + offset) % n];
+        if victim.is_empty() {
+            continue;
+        }
         loop {
             match victim.steal_batch_and_pop(local) {
                 Steal::Success(t) => return Some(t),

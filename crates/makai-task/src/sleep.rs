@@ -9,72 +9,132 @@
 
 use std::fmt;
 
+use crossbeam_utils::CachePadded;
+
 use crate::sync::{AtomicU32, Futex, Ordering};
 
-/// The park/wake handshake of idle workers: an event count on a futex.
+/// A worker's slot word: running or searching.
+const AWAKE: u32 = 0;
+/// A worker's slot word: announced asleep and not yet claimed by a waker.
+const SLEEPING: u32 = 1;
+
+/// The park/wake handshake of idle workers: one futex word per worker and a count of the
+/// sleeping ones.
 ///
-/// A worker that found no work reads the epoch, announces itself idle, looks for work once
-/// more, and only then sleeps on the epoch. A scheduler publishes the work, then checks for
-/// idle workers and bumps the epoch before waking them. The two sides each do "write, SeqCst
-/// fence, read", so at least one sees the other: either the worker finds the new work, or the
-/// scheduler sees the idle worker, and the epoch bump makes its futex wait return.
+/// A worker that found no work marks its slot `SLEEPING`, counts itself in `sleeping`, looks
+/// for work once more, and only then sleeps on its slot. A scheduler publishes the work, then
+/// reads `sleeping`: when it is 0 (the common case while the workers are busy or still
+/// spinning) `notify` costs a fence and a load and makes no syscall. Otherwise it *claims*
+/// sleeping workers, flipping their slot back to `AWAKE` with a compare-exchange and taking
+/// them out of the count, and wakes exactly those. A claimed worker no longer counts as
+/// sleeping, so the schedulers that follow while it is still waking up do not wake it again
+/// (one syscall per sleep, not one per scheduled task).
+///
+/// No lost wake-up: the two sides each do "write, SeqCst fence, read". Either the
+/// scheduler's read of `sleeping` sees the worker's announcement (and its `SLEEPING` slot), or
+/// the worker's re-check sees the new work. A worker whose re-check finds work takes back its
+/// announcement, unless a scheduler claimed it first (then it simply goes back to work).
 #[doc(hidden)]
 pub struct Sleepers {
-    epoch: Futex,
-    idle: AtomicU32,
+    /// Workers whose slot is `SLEEPING`: announced, not yet claimed or taken back.
+    sleeping: CachePadded<AtomicU32>,
+    /// One futex word per worker (`AWAKE` or `SLEEPING`), on its own cache line.
+    slots: Box<[CachePadded<Futex>]>,
 }
 
 impl Sleepers {
-    /// No worker idle.
+    /// The handshake for `workers` workers, none asleep.
     #[must_use]
-    pub fn new() -> Self {
+    pub fn new(workers: usize) -> Self {
         Self {
-            epoch: Futex::new(0),
-            idle: AtomicU32::new(0),
+            sleeping: CachePadded::new(AtomicU32::new(0)),
+            slots: (0..workers)
+                .map(|_| CachePadded::new(Futex::new(AWAKE)))
+                .collect(),
         }
     }
 
-    /// Wakes up to `n` idle workers. Call it after publishing the work they should find.
-    pub fn notify(&self, n: u32) {
+    /// The number of workers asleep and not yet claimed by a waker.
+    #[must_use]
+    pub fn sleeping(&self) -> u32 {
+        // Relaxed: a snapshot for callers that only report it.
+        self.sleeping.load(Ordering::Relaxed)
+    }
+
+    /// Wakes up to `n` sleeping workers. Call it after publishing the work they should find.
+    pub fn notify(&self, mut n: u32) {
         // SeqCst fence: pairs with the fence in `park` (the Dekker pattern): either this
-        // load sees the worker's `idle` increment, or the worker's re-check sees our work.
-        // (Removing it loses wake-ups; the loom model `pool_park_wake` catches that.)
+        // load sees the worker's announcement, or the worker's re-check sees our work.
+        // (Removing it loses wake-ups; the loom models `pool_park_wake` and
+        // `pool_park_wake_claims` catch that.)
         crate::sync::fence_seq_cst();
-        // Relaxed: ordered by the fence above.
-        if self.idle.load(Ordering::Relaxed) == 0 {
+        // Relaxed: ordered by the fence above. No sleeper: no claim, no syscall.
+        if self.sleeping.load(Ordering::Relaxed) == 0 {
             return;
         }
-        // Release: a worker whose wait returns sees the work published before this call.
-        self.epoch.word().fetch_add(1, Ordering::Release);
-        self.epoch.wake(n);
+        for slot in &self.slots {
+            if n == 0 {
+                break;
+            }
+            // Relaxed peek: skips awake workers without a read-modify-write.
+            if slot.word().load(Ordering::Relaxed) != SLEEPING {
+                continue;
+            }
+            // Acquire: pairs with the Release store of `SLEEPING` in `park`, so the worker's
+            // increment of `sleeping` comes before our decrement (the count never wraps).
+            // Release: the worker whose wait loop reads `AWAKE` sees what we published.
+            if slot
+                .word()
+                .compare_exchange(SLEEPING, AWAKE, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+            {
+                // Relaxed: the count is only read behind the fences.
+                self.sleeping.fetch_sub(1, Ordering::Relaxed);
+                slot.wake(1);
+                n -= 1;
+            }
+        }
     }
 
-    /// Sleeps unless `has_work` finds something after the worker announced itself idle.
-    pub fn park(&self, has_work: impl Fn() -> bool) {
-        // Acquire: pairs with the Release bump in `notify`.
-        let key = self.epoch.word().load(Ordering::Acquire);
-        // Relaxed: ordered by the fence below.
-        self.idle.fetch_add(1, Ordering::Relaxed);
+    /// Worker `index` sleeps until a [`notify`](Sleepers::notify) claims it, unless
+    /// `has_work` finds something after the worker announced itself asleep.
+    ///
+    /// # Panics
+    ///
+    /// If `index` is not below the worker count given to [`new`](Sleepers::new).
+    pub fn park(&self, index: usize, has_work: impl Fn() -> bool) {
+        let slot = &self.slots[index];
+        // Relaxed: the Release store below publishes it to a claiming waker.
+        self.sleeping.fetch_add(1, Ordering::Relaxed);
+        // Release: pairs with the claim's Acquire (see `notify`).
+        slot.word().store(SLEEPING, Ordering::Release);
         // SeqCst fence: pairs with the one in `notify`.
         crate::sync::fence_seq_cst();
-        if !has_work() {
-            self.epoch.wait(key, None);
+        if has_work() {
+            // Take the announcement back, unless a waker claimed us already (it then took us
+            // out of the count itself). Relaxed: nothing is published through the slot here.
+            if slot
+                .word()
+                .compare_exchange(SLEEPING, AWAKE, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+            {
+                self.sleeping.fetch_sub(1, Ordering::Relaxed);
+            }
+            return;
         }
-        // Relaxed: only a hint for `notify`; a stale count causes at most one extra wake.
-        self.idle.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-impl Default for Sleepers {
-    fn default() -> Self {
-        Self::new()
+        // Acquire: pairs with the claim's Release. A spurious return (or a late wake from an
+        // earlier claim) finds the slot still `SLEEPING` and waits again.
+        while slot.word().load(Ordering::Acquire) == SLEEPING {
+            slot.wait(SLEEPING, None);
+        }
     }
 }
 
 impl fmt::Debug for Sleepers {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sleepers")
-            .field("idle", &self.idle.load(Ordering::Relaxed))
+            .field("workers", &self.slots.len())
+            .field("sleeping", &self.sleeping())
             .finish_non_exhaustive()
     }
 }

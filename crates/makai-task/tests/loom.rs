@@ -149,7 +149,7 @@ fn queue_pop_all() {
 #[test]
 fn pool_park_wake() {
     loom::model(|| {
-        let sleepers = Arc::new(Sleepers::new());
+        let sleepers = Arc::new(Sleepers::new(1));
         let work = Arc::new(AtomicUsize::new(0));
         let (s, w) = (Arc::clone(&sleepers), Arc::clone(&work));
         let worker = thread::spawn(move || {
@@ -158,14 +158,70 @@ fn pool_park_wake() {
                 if w.load(Ordering::Acquire) == 1 {
                     return;
                 }
-                s.park(|| w.load(Ordering::Relaxed) == 1);
+                s.park(0, || w.load(Ordering::Relaxed) == 1);
             }
         });
-        // Relaxed: the `notify` fence orders it before the idle check, as the pool's queue
+        // Relaxed: the `notify` fence orders it before the sleeper check, as the pool's queue
         // push is.
         work.store(1, Ordering::Relaxed);
         sleepers.notify(1);
         worker.join().unwrap();
+        assert_eq!(sleepers.sleeping(), 0);
+    });
+}
+
+/// Two workers and a scheduler: the scheduler publishes two units, calling `notify(1)` after
+/// each; a worker takes units one at a time and parks when it finds none; the worker that
+/// takes the last unit wakes everyone (as shutdown does). Every unit must be taken and both
+/// workers must end (a lost wake-up, or a claim that leaves a worker asleep with work
+/// pending, is a deadlock), and the sleeper count must come back to 0 (claims and take-backs
+/// never double-count). Key ordering: the SeqCst fences in `notify` and `park`, and the
+/// claim's Acquire against the announcement's Release.
+#[test]
+fn pool_park_wake_claims() {
+    const UNITS: usize = 2;
+    loom::model(|| {
+        let sleepers = Arc::new(Sleepers::new(2));
+        // Units published and not yet taken; units taken.
+        let available = Arc::new(AtomicUsize::new(0));
+        let taken = Arc::new(AtomicUsize::new(0));
+        let workers: Vec<_> = (0..2)
+            .map(|index| {
+                let (s, a, t) = (
+                    Arc::clone(&sleepers),
+                    Arc::clone(&available),
+                    Arc::clone(&taken),
+                );
+                thread::spawn(move || {
+                    loop {
+                        let n = a.load(Ordering::Acquire);
+                        if n > 0 {
+                            if a.compare_exchange(n, n - 1, Ordering::AcqRel, Ordering::Relaxed)
+                                .is_ok()
+                                && t.fetch_add(1, Ordering::AcqRel) + 1 == UNITS
+                            {
+                                s.notify(u32::MAX);
+                            }
+                            continue;
+                        }
+                        if t.load(Ordering::Acquire) == UNITS {
+                            return;
+                        }
+                        s.park(index, || {
+                            a.load(Ordering::Relaxed) > 0 || t.load(Ordering::Relaxed) == UNITS
+                        });
+                    }
+                })
+            })
+            .collect();
+        for _ in 0..UNITS {
+            // Release: a worker that takes the unit sees it published.
+            available.fetch_add(1, Ordering::Release);
+            sleepers.notify(1);
+        }
+        workers.into_iter().for_each(|w| w.join().unwrap());
+        assert_eq!(taken.load(Ordering::Relaxed), UNITS);
+        assert_eq!(sleepers.sleeping(), 0);
     });
 }
 
