@@ -137,6 +137,10 @@ const AWAKE: u32 = 0;
 const SLEEPING: u32 = 1;
 const NOTIFIED: u32 = 2;
 
+/// Spin steps (CPU pause hints) a loop with nothing to do takes, watching for a notification,
+/// before it sleeps: about a microsecond or two, the time a short pool job takes to come back.
+const SPIN_BEFORE_SLEEP: u32 = if cfg!(makai_loom) { 1 } else { 256 };
+
 /// The loop's side that other threads touch: the concurrent queue and the wake-up state.
 pub(crate) struct Remote<T: LoopTask> {
     pub(crate) queue: UnboundedQueue<ConcurrentTask<T>>,
@@ -379,6 +383,9 @@ struct TimerSlot<T> {
 /// Pending timers: a min-heap of (deadline, sequence, slot) over a slot table, so cancelling
 /// is O(1) (the heap entry is skipped when it comes up) and equal deadlines fire in the order
 /// they were set.
+/// Dead heap entries tolerated beyond the live count before [`Timers::compact`] runs.
+const COMPACT_SLACK: usize = 32;
+
 struct Timers<T> {
     heap: BinaryHeap<Reverse<(Instant, u64, u32, u32)>>,
     slots: Vec<TimerSlot<T>>,
@@ -429,7 +436,24 @@ impl<T> Timers<T> {
         entry.generation = entry.generation.wrapping_add(1);
         self.free.push(id.slot);
         self.live -= 1;
+        // A removed timer's heap entry stays until it reaches the top (a heap cannot drop an
+        // inner entry cheaply). Once dead entries outnumber the live ones (and there are more
+        // than a few), rebuild the heap from the live ones: O(heap) every time at least half
+        // of it is dead, so O(1) amortised per cancel, and the heap stays within about twice
+        // the live timers however many are set and cancelled.
+        if self.heap.len() > 2 * self.live + COMPACT_SLACK {
+            self.compact();
+        }
         Some(task)
+    }
+
+    /// Drops every heap entry whose timer was removed.
+    fn compact(&mut self) {
+        let slots = &self.slots;
+        self.heap.retain(|&Reverse((_, _, slot, generation))| {
+            let entry = &slots[slot as usize];
+            entry.generation == generation && entry.task.is_some()
+        });
     }
 
     /// The earliest live deadline (dropping cancelled entries on the way).
@@ -734,6 +758,15 @@ impl<T: LoopTask> EventLoop<T> {
     fn sleep(&mut self) {
         let remote = Arc::clone(&self.remote);
         let w = remote.state.word();
+        // Watch for a notification a short, bounded while before sleeping: a reply that
+        // arrives within it (a pool job's result, say) costs neither side a futex syscall.
+        for _ in 0..SPIN_BEFORE_SLEEP {
+            // Relaxed: only decides whether to stop spinning; the swap below synchronises.
+            if w.load(Ordering::Relaxed) == NOTIFIED {
+                break;
+            }
+            crate::sync::spin_loop();
+        }
         // Acquire: pairs with a sender's Release swap (when a notification is pending).
         if w.compare_exchange(AWAKE, SLEEPING, Ordering::Acquire, Ordering::Acquire)
             .is_err()
@@ -836,3 +869,59 @@ const _: () = {
     send_sync::<LoopHandle<Nop>>();
     send_sync::<ConcurrentTask<Nop>>();
 };
+
+#[cfg(test)]
+mod tests {
+    use super::{COMPACT_SLACK, Timers};
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn cancelled_timers_leave_the_heap_before_their_deadline() {
+        let now = Instant::now();
+        let far = now + Duration::from_secs(3600);
+        let mut t = Timers::new();
+        // Live timers at distinct deadlines, and many more set and cancelled among them.
+        let keep: Vec<_> = (0..10u32)
+            .map(|i| t.insert(far + Duration::from_millis(u64::from(i) * 7), i))
+            .collect();
+        for round in 0..50u32 {
+            let ids: Vec<_> = (0..100u32)
+                .map(|i| t.insert(far + Duration::from_millis(u64::from(i * 3 + round)), 1000 + i))
+                .collect();
+            for id in ids {
+                assert!(t.remove(id).is_some());
+            }
+            assert!(
+                t.heap.len() <= 2 * t.live + COMPACT_SLACK,
+                "heap {} for {} live timers",
+                t.heap.len(),
+                t.live
+            );
+        }
+        assert_eq!(t.live, keep.len());
+        // The survivors still fire, in deadline order, and nothing else does.
+        let late = far + Duration::from_secs(60);
+        let fired: Vec<u32> = std::iter::from_fn(|| t.pop_due(late)).collect();
+        assert_eq!(fired, (0..10).collect::<Vec<_>>());
+        assert!(t.heap.is_empty());
+        // Ids of removed timers stay dead after their slots are reused.
+        for id in keep {
+            assert!(t.remove(id).is_none());
+        }
+    }
+
+    #[test]
+    fn compaction_keeps_a_reused_slot_and_drops_its_old_entry() {
+        let now = Instant::now();
+        let mut t = Timers::new();
+        let a = t.insert(now + Duration::from_secs(10), 1u32);
+        assert_eq!(t.remove(a), Some(1));
+        // The slot is reused with a new generation; the old entry must not fire it early.
+        let b = t.insert(now + Duration::from_secs(20), 2);
+        assert_eq!(b.slot, a.slot);
+        t.compact();
+        assert_eq!(t.heap.len(), 1);
+        assert_eq!(t.pop_due(now + Duration::from_secs(15)), None);
+        assert_eq!(t.pop_due(now + Duration::from_secs(25)), Some(2));
+    }
+}
