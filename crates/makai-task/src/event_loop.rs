@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use makai_collections::{Dynamic, LinearFifo};
 
 use crate::queue::{Link, Linked, UnboundedQueue};
-use crate::sync::{Arc, Ordering};
+use crate::sync::{Arc, AtomicU32, Ordering};
 
 /// A task the [`EventLoop`] runs: typically a [`tagged_union!`](makai_ptr::tagged_union)
 /// handle (8 bytes) whose `run` matches on the variant (Bun's `Task` and `tickQueueWithCount`).
@@ -147,6 +147,8 @@ pub(crate) struct Remote<T: LoopTask> {
     /// `AWAKE`, `SLEEPING` (the loop is about to sleep or sleeps) or `NOTIFIED` (a wake-up
     /// is pending).
     state: crate::sync::Futex,
+    /// Live [`ConcurrentKeepAlive`]s: like active keep-alives, they keep `run` going.
+    concurrent_refs: AtomicU32,
     #[cfg(feature = "mio")]
     waker: mio::Waker,
 }
@@ -247,6 +249,69 @@ impl<T: LoopTask + Send> LoopHandle<T> {
     /// queues).
     pub fn wake(&self) {
         self.remote.wake();
+    }
+}
+
+impl<T: LoopTask> LoopHandle<T> {
+    /// A keep-alive taken from any thread: while it lives, [`EventLoop::run`] does not
+    /// return. Dropping it (on any thread) ends it and wakes the loop. Bun's
+    /// `refConcurrently`/`unrefConcurrently`.
+    ///
+    /// Tasks this thread sent before dropping it have run when `run` returns because of it.
+    #[doc(alias = "refConcurrently")]
+    #[must_use = "the loop is kept alive only while the guard lives"]
+    pub fn keep_alive(&self) -> ConcurrentKeepAlive<T> {
+        // Relaxed: the increment only has to be seen by the loop's next check, which the
+        // caller orders (the handle came from the loop thread, or a guard is already held).
+        self.remote.concurrent_refs.fetch_add(1, Ordering::Relaxed);
+        ConcurrentKeepAlive {
+            remote: Arc::clone(&self.remote),
+        }
+    }
+}
+
+/// A keep-alive held from any thread, from [`LoopHandle::keep_alive`]: `Send + Sync`, ended
+/// by dropping it. See [`KeepAlive`] for the loop-thread kind (no atomics).
+///
+/// ```
+/// use makai_task::{EventLoop, LoopTask};
+/// use std::sync::atomic::{AtomicU32, Ordering};
+///
+/// static SUM: AtomicU32 = AtomicU32::new(0);
+/// struct Add(u32);
+/// impl LoopTask for Add {
+///     fn run(self, _: &mut EventLoop<Add>) { SUM.fetch_add(self.0, Ordering::Relaxed); }
+/// }
+///
+/// let mut ev = EventLoop::new();
+/// let handle = ev.handle();
+/// let guard = handle.keep_alive(); // taken here, so `run` below cannot miss it
+/// let worker = std::thread::spawn(move || {
+///     handle.send(Add(4));
+///     drop(guard); // the loop may end now; `Add(4)` has run by then
+/// });
+/// ev.run();
+/// assert_eq!(SUM.load(Ordering::Relaxed), 4);
+/// worker.join().unwrap();
+/// ```
+#[doc(alias = "unrefConcurrently")]
+pub struct ConcurrentKeepAlive<T: LoopTask> {
+    remote: Arc<Remote<T>>,
+}
+
+impl<T: LoopTask> Drop for ConcurrentKeepAlive<T> {
+    fn drop(&mut self) {
+        // Release: pairs with `run`'s Acquire load, so the tasks this thread sent before are
+        // seen by the tick that follows that load.
+        self.remote.concurrent_refs.fetch_sub(1, Ordering::Release);
+        self.remote.wake();
+    }
+}
+
+impl<T: LoopTask> fmt::Debug for ConcurrentKeepAlive<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConcurrentKeepAlive")
+            .finish_non_exhaustive()
     }
 }
 
@@ -592,6 +657,7 @@ impl<T: LoopTask> EventLoop<T> {
             remote: Arc::new(Remote {
                 queue: UnboundedQueue::new(),
                 state: crate::sync::Futex::new(AWAKE),
+                concurrent_refs: AtomicU32::new(0),
                 #[cfg(feature = "mio")]
                 waker,
             }),
@@ -743,11 +809,16 @@ impl<T: LoopTask> EventLoop<T> {
     ///
     /// It returns right after the tick in which the last keep-alive ended: tasks that tick
     /// enqueued have run; timers still pending and tasks sent later stay for the next `run`.
-    /// It returns at once when no keep-alive is active.
+    /// It returns at once when no keep-alive is active. [`ConcurrentKeepAlive`]s (held on
+    /// any thread) count as keep-alives too.
     pub fn run(&mut self) {
         loop {
+            // Read before the tick: a `ConcurrentKeepAlive` seen ended here had its thread's
+            // earlier sends pushed already (Acquire, pairing with its drop's Release), so the
+            // tick runs them.
+            let remote_refs = self.remote.concurrent_refs.load(Ordering::Acquire);
             self.tick();
-            if self.active == 0 {
+            if self.active == 0 && remote_refs == 0 {
                 return;
             }
             self.sleep();
@@ -886,7 +957,12 @@ mod tests {
             .collect();
         for round in 0..50u32 {
             let ids: Vec<_> = (0..100u32)
-                .map(|i| t.insert(far + Duration::from_millis(u64::from(i * 3 + round)), 1000 + i))
+                .map(|i| {
+                    t.insert(
+                        far + Duration::from_millis(u64::from(i * 3 + round)),
+                        1000 + i,
+                    )
+                })
                 .collect();
             for id in ids {
                 assert!(t.remove(id).is_some());

@@ -11,7 +11,8 @@ mod wait;
 #[cfg(feature = "mio")]
 pub use event_loop::WAKER_TOKEN;
 pub use event_loop::{
-    ConcurrentTask, EventLoop, KeepAlive, KeepAliveStatus, LoopHandle, LoopTask, TimerId,
+    ConcurrentKeepAlive, ConcurrentTask, EventLoop, KeepAlive, KeepAliveStatus, LoopHandle,
+    LoopTask, TimerId,
 };
 pub use makai_error::AllocError;
 pub use pool::{Task, TaskPanicked, ThreadPool};

@@ -427,3 +427,68 @@ fn tagged_union_tasks() {
     assert_eq!(ev.tick(), 3);
     assert_eq!(ACC.with(std::cell::Cell::get), 16);
 }
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "threads and futexes: loom and the native run cover them; Miri runs the single-threaded parts"
+)]
+fn concurrent_keep_alives_hold_run_until_the_last_is_dropped_on_its_thread() {
+    const SENDERS: usize = 3;
+    const PER: usize = 200;
+    let mut ev = EventLoop::new();
+    let handle = ev.handle();
+    // No keep-alive of either kind: `run` returns at once.
+    ev.run();
+    // Guards taken on the loop thread, dropped on the senders' threads after their sends.
+    let threads: Vec<_> = (0..SENDERS)
+        .map(|s| {
+            let (handle, guard) = (handle.clone(), handle.keep_alive());
+            std::thread::spawn(move || {
+                for i in 0..PER {
+                    handle.send(Ev::Arrive(s * PER + i));
+                    if i == PER / 2 {
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
+                }
+                // A nested guard taken while one is held, dropped first.
+                let inner = handle.keep_alive();
+                handle.send(Ev::Log("inner"));
+                drop(inner);
+                drop(guard);
+            })
+        })
+        .collect();
+    ev.run();
+    // Every task sent before the last guard ended has run.
+    let arrived = ARRIVED.with(|a| std::mem::take(&mut *a.borrow_mut()));
+    assert_eq!(arrived.len(), SENDERS * PER);
+    for s in 0..SENDERS {
+        let mine: Vec<usize> = arrived.iter().copied().filter(|&i| i / PER == s).collect();
+        assert_eq!(
+            mine,
+            (s * PER..(s + 1) * PER).collect::<Vec<_>>(),
+            "sender {s}"
+        );
+    }
+    assert_eq!(take_log(), ["inner"; SENDERS]);
+    threads.into_iter().for_each(|t| t.join().unwrap());
+    // A loop-thread keep-alive and a remote one together: `run` waits for both.
+    let mut keep = active(&mut ev);
+    let guard = handle.keep_alive();
+    let h = handle.clone();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(5));
+        h.send(Ev::Log("remote"));
+        drop(guard);
+    });
+    ev.set_timeout(Duration::from_millis(1), Ev::Log("timer"));
+    // The loop-thread keep-alive ends first (inside the run, from a task).
+    ev.enqueue(Ev::Log("local"));
+    keep.deactivate(&mut ev);
+    ev.run();
+    t.join().unwrap();
+    let log = take_log();
+    assert_eq!(log.first().map(String::as_str), Some("local"));
+    assert!(log.contains(&"remote".to_owned()), "{log:?}");
+}
