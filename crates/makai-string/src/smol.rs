@@ -219,6 +219,7 @@ impl SmolStr {
     /// s.try_push_str("x").unwrap();
     /// assert_eq!(s, "x");
     /// ```
+    #[inline]
     pub fn try_push_str(&mut self, s: &str) -> Result<(), AllocError> {
         self.repr.try_push_str(s)
     }

@@ -130,3 +130,29 @@ fn a_block_without_a_request_id_is_reported() {
     assert_eq!(run(makai_impl::run, input), expected);
     assert_eq!(run(std_impl::run, input), expected);
 }
+
+#[test]
+fn json_strings_are_escaped_exactly_as_serde_json_escapes_them() {
+    // Every escape class at every offset inside and across the eight-byte words, plus
+    // multi-byte characters and DEL (which JSON does not escape).
+    let specials = [
+        "\"", "\\", "\u{8}", "\u{c}", "\n", "\r", "\t", "\u{1}", "\u{1f}", "\u{7f}", "é", "€",
+        "😀", " ", "~",
+    ];
+    for len in 0..20 {
+        for special in specials {
+            for at in 0..=len {
+                let mut s = "a".repeat(len);
+                s.insert_str(at, special);
+                let mut ours = Vec::new();
+                sse::json_string(&mut ours, &s);
+                let theirs = serde_json::to_vec(&s).expect("a string serializes");
+                assert_eq!(ours, theirs, "{s:?}");
+            }
+        }
+    }
+    let all: String = (0u8..0x80).map(char::from).collect();
+    let mut ours = Vec::new();
+    sse::json_string(&mut ours, &all);
+    assert_eq!(ours, serde_json::to_vec(&all).expect("a string serializes"));
+}

@@ -114,7 +114,34 @@ impl Unique {
     /// # Errors
     ///
     /// [`AllocError`] when the string must grow and cannot; it is unchanged then.
+    #[inline]
     pub(crate) fn try_push_str(&mut self, s: &str) -> Result<(), AllocError> {
+        // The hot case of a string that is being built up (a text accumulated from many small
+        // deltas): already on the heap, with room. It is kept inline in the caller and free of
+        // calls, apart from the copy; growing, and every inline case, go out of line.
+        if !self.0.is_inline() {
+            let len = self.0.pointer_len();
+            // SAFETY: not inline, so the heap form (the only pointer form of a `Unique`).
+            let data = unsafe { self.heap_data() };
+            // SAFETY: a live heap buffer (type invariant).
+            let cap = unsafe { heap::cap(data) };
+            // `len <= cap` always holds, so the subtraction cannot wrap.
+            if s.len() <= cap - len {
+                // SAFETY: `len + s.len() <= cap`: the bytes `len..len + s.len()` are inside the
+                // buffer, which only `self` uses; `s` cannot borrow it (`self` is borrowed
+                // mutably here).
+                unsafe { ptr::copy_nonoverlapping(s.as_ptr(), data.as_ptr().add(len), s.len()) };
+                // SAFETY: the heap form, now with `len + s.len()` initialised UTF-8 bytes.
+                self.0 = unsafe { self.0.with_pointer_len(len + s.len()) };
+                return Ok(());
+            }
+        }
+        self.try_push_str_slow(s)
+    }
+
+    /// [`try_push_str`](Unique::try_push_str) when the string is inline or must grow.
+    #[inline(never)]
+    fn try_push_str_slow(&mut self, s: &str) -> Result<(), AllocError> {
         let len = self.0.len();
         let new_len = len.checked_add(s.len()).ok_or(AllocError)?;
         if self.0.is_inline() && new_len <= INLINE_CAP {

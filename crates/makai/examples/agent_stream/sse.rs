@@ -107,9 +107,83 @@ impl<'a> Iterator for Frames<'a> {
     }
 }
 
-/// Appends `s` as a JSON string literal.
+/// Appends `s` as a JSON string literal, escaped exactly as `serde_json` escapes it (`\"`,
+/// `\\`, `\b \f \n \r \t`, other control bytes as `\u00xx`; everything else as is).
+///
+/// Both implementations write their records through this, so it is shared framing, like
+/// [`frames`]. It copies runs of plain bytes in bulk and tests eight bytes at a time for a
+/// byte that needs escaping; `serde_json::to_writer` looks at every byte through a table, and
+/// was a fifth of the record-writing cost in a profile.
 pub(crate) fn json_string(out: &mut Vec<u8>, s: &str) {
-    serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut plain = 0; // start of the run of plain bytes not yet copied
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            if !word_needs_escape(word) {
+                i += 8;
+                continue;
+            }
+        }
+        let end = (i + 8).min(bytes.len());
+        while i < end {
+            let b = bytes[i];
+            if needs_escape(b) {
+                out.extend_from_slice(&bytes[plain..i]);
+                write_escape(out, b);
+                plain = i + 1;
+            }
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&bytes[plain..]);
+    out.push(b'"');
+}
+
+/// Whether JSON needs `b` escaped.
+#[inline(always)]
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Whether any byte of `word` needs escaping: a byte below 0x20, a `"` or a `\` (the classic
+/// "has a byte less than n" and "has a zero byte" tests, exact for the question "any?").
+#[inline(always)]
+fn word_needs_escape(word: u64) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word;
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let quote = quote.wrapping_sub(ONES) & !quote;
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    let backslash = backslash.wrapping_sub(ONES) & !backslash;
+    (below_space | quote | backslash) & HIGH != 0
+}
+
+/// Appends the escape sequence of one byte that [`needs_escape`].
+#[cold]
+fn write_escape(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0c => out.extend_from_slice(b"\\f"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        _ => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 0xf)],
+        ]),
+    }
 }
 
 /// Appends one error line: `{"line":N,"request":"...","error":"..."}`.
