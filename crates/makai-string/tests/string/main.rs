@@ -801,3 +801,46 @@ fn unfilled_buffers_are_caught() {
 mod enc_str;
 mod encode;
 mod zstr;
+
+/// Appending to a heap string: with room (the inline fast path), to exactly its capacity, and
+/// past it (growth), from every starting length around the inline boundary, checked against
+/// `String` after every step (run under Miri too: the copy must stay inside the buffer).
+#[test]
+fn heap_appends_with_room_at_capacity_and_past_it_match_string() {
+    for start in [0usize, 15, 16, 17, 23, 24, 31, 32, 64] {
+        let base = "x".repeat(start);
+        let mut s = SmolStr::from(base.as_str());
+        let mut model = base.clone();
+        for (step, piece) in ["a", "bcdefghij", "", "é", "0123456789abcdef", "z"]
+            .iter()
+            .cycle()
+            .take(14)
+            .enumerate()
+        {
+            if step == 5 {
+                // Fill exactly to the capacity, then go one past it.
+                let room = s.capacity() - s.len();
+                let fill = "f".repeat(room);
+                s.push_str(&fill);
+                model.push_str(&fill);
+                assert_eq!(s.len(), s.capacity(), "start {start}");
+            }
+            s.push_str(piece);
+            model.push_str(piece);
+            assert_eq!(s, model.as_str(), "start {start} step {step}");
+            assert!(s.capacity() >= s.len());
+        }
+        let mut reserved = SmolStr::new();
+        reserved.reserve(40);
+        let cap = reserved.capacity();
+        for _ in 0..4 {
+            reserved.push_str("0123456789");
+        }
+        assert_eq!(
+            reserved.capacity(),
+            cap,
+            "appends within the reserved room do not grow"
+        );
+        assert_eq!(reserved, "0123456789".repeat(4).as_str());
+    }
+}
