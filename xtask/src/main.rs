@@ -4,6 +4,8 @@
 //! <stage>` runs one. Each stage prints its name and duration, and a failing stage prints the
 //! exact command that reproduces it.
 
+mod fuzz;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -22,7 +24,7 @@ const MIRI_PROPTEST_CASES: &str = "4";
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <ci | fmt | lint | test | doc | bench | miri | loom>";
+const USAGE: &str = "usage: cargo xtask <ci | fmt | lint | test | doc | bench | miri | loom | fuzz [--secs N] [--target NAME]>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -110,6 +112,11 @@ const ALL_STAGES: &[Stage] = &[
         name: "loom",
         what: "loom models of every atomic protocol",
         run: loom,
+    },
+    Stage {
+        name: "fuzz",
+        what: "differential fuzz targets: corpus replay, then a short run each (nightly, ASan)",
+        run: fuzz::fuzz,
     },
 ];
 
