@@ -114,10 +114,11 @@ fn exercise<A: Allocator + Clone>(alloc: A, may_fail: bool, ops: &[Op]) {
             Op::AllocHuge(k, a) => {
                 let size = (isize::MAX as usize >> (k % 8)) - usize::from(k);
                 if let Ok(layout) = Layout::from_size_align(size, align(a)) {
-                    assert!(
-                        alloc.allocate(layout).is_err(),
-                        "allocate({layout:?}) succeeded"
-                    );
+                    // `black_box`: an unused allocation may otherwise be elided by the
+                    // optimizer, which then assumes it succeeded.
+                    if let Ok(block) = std::hint::black_box(alloc.allocate(layout)) {
+                        panic!("allocate({layout:?}) succeeded at {block:p}");
+                    }
                 }
             }
             Op::Grow(k, extra, a, zeroed) => {

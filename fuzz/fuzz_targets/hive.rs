@@ -158,7 +158,8 @@ where
                 }
             }
             Op::Mutate(k) => {
-                if let Some((b, want)) = spilled.get_mut(usize::from(k) % (spilled.len().max(1))) {
+                let n = spilled.len().max(1);
+                if let Some((b, want)) = spilled.get_mut(usize::from(k) % n) {
                     b.push('*');
                     want.push('*');
                 }

@@ -151,12 +151,12 @@ fn check(u: &Any, v: &Val) {
             match (h.as_ref(), v) {
                 (HighRef::Byte(b), Val::Byte(want)) => {
                     assert_eq!((h.tag(), h.variant_name()), (0, "Byte"));
-                    assert_eq!(*b, want);
+                    assert_eq!(b, want);
                     assert_eq!(h.get::<u8>(), Some(want));
                 }
                 (HighRef::Words(w), Val::Words(want)) => {
                     assert_eq!(h.tag(), 1);
-                    assert_eq!(*w, want);
+                    assert_eq!(w, want);
                     assert_eq!(h.get::<Vec<u64>>(), Some(want));
                 }
                 (HighRef::Named(t), Val::HighNamed(want)) => {
