@@ -54,6 +54,7 @@ fn range(len: usize, a: u8, b: u8) -> std::ops::Range<usize> {
     a.min(b)..a.max(b)
 }
 
+#[expect(clippy::ptr_arg, reason = "whether the model is owned is compared too")]
 fn check_slice(model: &Cow<'_, [u16]>, cow: &CowSlice<'_, u16>) {
     assert_eq!(cow.as_slice(), &**model);
     assert_eq!(cow.len(), model.len());
@@ -64,6 +65,7 @@ fn check_slice(model: &Cow<'_, [u16]>, cow: &CowSlice<'_, u16>) {
     assert_eq!(*cow, *model.as_ref());
 }
 
+#[expect(clippy::ptr_arg, reason = "whether the model is owned is compared too")]
 fn check_str(model: &Cow<'_, str>, cow: &CowStr<'_>) {
     assert_eq!(cow.as_str(), &**model);
     assert_eq!(cow.as_bytes(), model.as_bytes());

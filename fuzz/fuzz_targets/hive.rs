@@ -40,7 +40,9 @@ where
                 assert_eq!(hive.next_free_index(), want);
                 match hive.alloc(format!("v{v}")) {
                     Ok(b) => {
-                        let i = hive.index_of(&*b).expect("a live box is at a slot start");
+                        let i = hive
+                            .index_of(&raw const *b)
+                            .expect("a live box is at a slot start");
                         assert_eq!(Some(i), want);
                         model[i] = Some(format!("v{v}"));
                         live.push((i, b));
@@ -99,8 +101,8 @@ where
         assert_eq!(hive.is_empty(), count == 0);
         assert_eq!(hive.is_full(), count == N);
         for (i, b) in &live {
-            assert!(hive.contains(&**b));
-            assert_eq!(hive.index_of(&**b), Some(*i));
+            assert!(hive.contains(&raw const **b));
+            assert_eq!(hive.index_of(&raw const **b), Some(*i));
             assert_eq!(Some(&**b), model[*i].as_ref());
         }
     }
@@ -123,12 +125,12 @@ where
                 assert_eq!(FallbackBox::is_spilled(&b), want.is_none());
                 match want {
                     Some(i) => {
-                        assert_eq!(hive.hive().index_of(&*b), Some(i));
+                        assert_eq!(hive.hive().index_of(&raw const *b), Some(i));
                         model[i] = Some(format!("f{v}"));
                         inline.push((i, b));
                     }
                     None => {
-                        assert!(!hive.hive().contains(&*b));
+                        assert!(!hive.hive().contains(&raw const *b));
                         spills += 1;
                         spilled.push((b, format!("f{v}")));
                     }

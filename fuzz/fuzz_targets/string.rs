@@ -83,7 +83,8 @@ fn check(model: &str, smol: &SmolStr, shared: &Str) {
     assert_eq!(shared.as_str(), model);
     assert_eq!(hash_of(smol), hash_of(model));
     assert_eq!(hash_of(shared), hash_of(model));
-    assert!(*shared == *smol && *smol == *shared);
+    assert!(<Str as PartialEq<SmolStr>>::eq(shared, smol));
+    assert!(<SmolStr as PartialEq<Str>>::eq(smol, shared));
 }
 
 fn compare(a_model: &str, a: &SmolStr, a_shared: &Str, b_model: &str, b: &SmolStr, b_shared: &Str) {

@@ -191,10 +191,10 @@ fuzz_target!(|ops: Vec<Op>| {
                 if let Some((u, v)) = &cur {
                     let c = clone_any(u).expect("every payload is Clone");
                     check(&c, v);
-                    if let (Any::Low(a), Any::Low(b)) = (u, &c) {
-                        if let (LowRef::Shared(x), LowRef::Shared(y)) = (a.as_ref(), b.as_ref()) {
-                            assert!(std::ptr::eq(&*x, &*y), "a cloned RefPtr shares its object");
-                        }
+                    if let (Any::Low(a), Any::Low(b)) = (u, &c)
+                        && let (LowRef::Shared(x), LowRef::Shared(y)) = (a.as_ref(), b.as_ref())
+                    {
+                        assert!(std::ptr::eq(x, y), "a cloned RefPtr shares its object");
                     }
                     cur = Some((c, v.clone()));
                 }
