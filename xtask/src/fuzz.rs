@@ -16,7 +16,7 @@ use xshell::{Shell, cmd};
 use crate::{Result, project_root, run};
 
 /// Seconds each target fuzzes in `cargo xtask ci` (after replaying its corpus).
-const CI_SECS: u64 = 10;
+const CI_SECS: u64 = 5;
 
 /// The flags `cargo fuzz build` uses (sanitizer coverage for libFuzzer, `cfg(fuzzing)`, ASan),
 /// with debug assertions and overflow checks on through the package's release profile.
