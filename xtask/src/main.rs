@@ -11,6 +11,9 @@ use std::time::Instant;
 
 use xshell::{Cmd, Shell, cmd};
 
+mod sanitize;
+use sanitize::sanitize;
+
 /// The lints of `-D warnings` applied to every stage that compiles code.
 const DENY_WARNINGS: &str = "-D warnings";
 /// Flags for every Miri run: strict provenance and symbolic alignment (DESIGN.md §5).
@@ -24,7 +27,7 @@ const MIRI_PROPTEST_CASES: &str = "4";
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <ci | fmt | lint | test | doc | bench | miri | loom | fuzz [--secs N] [--target NAME]>";
+const USAGE: &str = "usage: cargo xtask <ci | fmt | lint | test | doc | bench | miri | sanitize | loom | fuzz [--secs N] [--target NAME]>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -105,8 +108,13 @@ const ALL_STAGES: &[Stage] = &[
     },
     Stage {
         name: "miri",
-        what: "Miri on every crate with unsafe code",
+        what: "Miri (Stacked and Tree Borrows, big-endian) on every crate with unsafe code",
         run: miri,
+    },
+    Stage {
+        name: "sanitize",
+        what: "AddressSanitizer and ThreadSanitizer (nightly, -Zbuild-std)",
+        run: sanitize,
     },
     Stage {
         name: "loom",
@@ -280,10 +288,15 @@ fn miri(sh: &Shell) -> Result {
         ("PROPTEST_CASES", MIRI_PROPTEST_CASES),
         ("CARGO_TARGET_DIR", target_dir),
     ];
+    let package_args = &args;
     run(
-        cmd!(sh, "cargo +nightly miri test --all-features {args...}"),
+        cmd!(
+            sh,
+            "cargo +nightly miri test --all-features {package_args...}"
+        ),
         &env,
     )?;
+    miri_tree_borrows(sh, &args, target_dir)?;
     // Layouts with tag bytes (makai-string keeps its tag in the last byte and its length in an
     // endian-dependent encoding) also run on a big-endian target. Miri builds the target's
     // sysroot itself from rust-src; no `rustup target add` is needed.
@@ -299,6 +312,29 @@ fn miri(sh: &Shell) -> Result {
         }
     }
     Ok(())
+}
+
+/// Flags of the Tree Borrows lane: the Stacked Borrows lane's flags under the other aliasing model.
+const MIRIFLAGS_TREE_BORROWS: &str = "-Zmiri-tree-borrows -Zmiri-strict-provenance \
+     -Zmiri-symbolic-alignment-check -Zmiri-env-forward=PROPTEST_CASES";
+
+/// The Tree Borrows lane: the lib and integration tests of the crates in `package_args`
+/// (`-p <crate>` pairs). Doctests run under Stacked Borrows only: they add minutes and exercise
+/// the code the other tests reach. Miri reads its flags when it runs a test, not when it builds
+/// it, so this lane reuses the Stacked Borrows lane's build in `target_dir`.
+fn miri_tree_borrows(sh: &Shell, package_args: &[String], target_dir: &str) -> Result {
+    let env = [
+        ("MIRIFLAGS", MIRIFLAGS_TREE_BORROWS),
+        ("PROPTEST_CASES", MIRI_PROPTEST_CASES),
+        ("CARGO_TARGET_DIR", target_dir),
+    ];
+    run(
+        cmd!(
+            sh,
+            "cargo +nightly miri test --all-features {package_args...} --lib --tests"
+        ),
+        &env,
+    )
 }
 
 /// A big-endian target Miri can interpret.
