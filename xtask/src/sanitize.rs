@@ -125,7 +125,10 @@ fn thread(sh: &Shell, crates: &[String]) -> Result {
         "thread",
         "-DMI_TSAN=1",
         "tsan",
-        ("TSAN_OPTIONS", "halt_on_error=1:second_deadlock_stack=1"),
+        (
+            "TSAN_OPTIONS",
+            "halt_on_error=1:second_deadlock_stack=1:allocator_may_return_null=1",
+        ),
     )?;
     let packages = package_args(crates);
     run(
