@@ -104,7 +104,7 @@ fn address(sh: &Shell, crates: &[String]) -> Result {
         "asan",
         (
             "ASAN_OPTIONS",
-            "detect_leaks=1:detect_stack_use_after_return=1",
+            "detect_leaks=1:detect_stack_use_after_return=1:allocator_may_return_null=1",
         ),
     )?;
     let packages = package_args(crates);
