@@ -17,6 +17,9 @@ use xshell::{Shell, cmd};
 
 use crate::{Result, crates_with_unsafe, project_root, run};
 
+/// Property tests run this many cases under a sanitizer (the `test` stage runs the full count).
+const SANITIZER_PROPTEST_CASES: &str = "16";
+
 /// The only target the sanitizers are run on.
 const TARGET: &str = "x86_64-unknown-linux-gnu";
 
@@ -86,6 +89,7 @@ fn lane_env(
         ("CFLAGS_x86_64_unknown_linux_gnu", c_flags.clone()),
         ("CXXFLAGS_x86_64_unknown_linux_gnu", c_flags),
         ("CARGO_TARGET_DIR", target_dir.to_owned()),
+        ("PROPTEST_CASES", SANITIZER_PROPTEST_CASES.to_owned()),
         (options.0, options.1.to_owned()),
     ])
 }
