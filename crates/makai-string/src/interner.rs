@@ -535,6 +535,10 @@ mod tests {
         miri,
         ignore = "the interner is leaked on purpose, and Miri reports leaks"
     )]
+    #[cfg_attr(
+        makai_sanitize = "address",
+        ignore = "the interner is leaked on purpose, and LeakSanitizer reports leaks"
+    )]
     fn leaked_interner_hands_out_uncounted_strings() {
         let names: &'static Interner = Box::leak(Box::new(Interner::new()));
         let counted = names.intern("a header name, longer than 16");
