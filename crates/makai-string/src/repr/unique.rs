@@ -127,10 +127,12 @@ impl Unique {
             let cap = unsafe { heap::cap(data) };
             // `len <= cap` always holds, so the subtraction cannot wrap.
             if s.len() <= cap - len {
+                // SAFETY: `len <= cap`: inside the buffer (or one past its end).
+                let dst = unsafe { data.as_ptr().add(len) };
                 // SAFETY: `len + s.len() <= cap`: the bytes `len..len + s.len()` are inside the
                 // buffer, which only `self` uses; `s` cannot borrow it (`self` is borrowed
                 // mutably here).
-                unsafe { ptr::copy_nonoverlapping(s.as_ptr(), data.as_ptr().add(len), s.len()) };
+                unsafe { ptr::copy_nonoverlapping(s.as_ptr(), dst, s.len()) };
                 // SAFETY: the heap form, now with `len + s.len()` initialised UTF-8 bytes.
                 self.0 = unsafe { self.0.with_pointer_len(len + s.len()) };
                 return Ok(());
