@@ -7,8 +7,11 @@
 //!
 //! Groups: `latin1_to_utf8`, `utf16_to_utf8` (into a buffer, and allocating vs
 //! `String::from_utf16`), `utf8_to_utf16`, `validate_utf8`, `first_non_ascii`,
-//! `eq_ignore_ascii_case` (HTTP header names, half equal), `index_of_byte`; and `EncStr`
-//! construction and clone against `Str` (4096 distinct strings per length).
+//! `eq_ignore_ascii_case` and `starts_with_ignore_ascii_case` (HTTP header names, half
+//! equal), `index_of_byte`; the remaining wrappers against the call they make
+//! (`validate_utf16`, `latin1_to_utf16`, `utf8_len_from_latin1`, `index_of_any`, `find`, at
+//! 64 B and 4 KiB); and `EncStr` construction and clone against `Str` (4096 distinct strings
+//! per length).
 //!
 //! Reproduce: `cargo bench -p makai-benches --bench encode -- --warm-up-time 1 --measurement-time 3`.
 
@@ -410,6 +413,37 @@ fn ascii_helpers(c: &mut Criterion) {
     });
     g.finish();
 
+    let mut g = c.benchmark_group("starts_with_ignore_ascii_case");
+    g.throughput(Throughput::Elements(pairs.len() as u64));
+    // The first six bytes of the other name as the prefix: half match.
+    let pairs: Vec<(Vec<u8>, Vec<u8>)> = pairs
+        .into_iter()
+        .map(|(x, y)| {
+            let n = y.len().min(6);
+            (x, y[..n].to_vec())
+        })
+        .collect();
+    g.bench_function("makai", |b| {
+        b.iter(|| {
+            pairs
+                .iter()
+                .filter(|(x, p)| encode::starts_with_ignore_ascii_case(black_box(x), p))
+                .count()
+        })
+    });
+    g.bench_function("std", |b| {
+        b.iter(|| {
+            pairs
+                .iter()
+                .filter(|(x, p)| {
+                    let x = black_box(x);
+                    x.len() >= p.len() && x[..p.len()].eq_ignore_ascii_case(p)
+                })
+                .count()
+        })
+    });
+    g.finish();
+
     let mut g = c.benchmark_group("index_of_byte");
     let text = ascii_text();
     for (size, label) in SIZES {
@@ -437,6 +471,162 @@ fn ascii_helpers(c: &mut Criterion) {
                 inputs
                     .iter()
                     .filter_map(|s| black_box(s.as_bytes()).iter().position(|&c| c == b'z'))
+                    .sum::<usize>()
+            })
+        });
+    }
+    g.finish();
+}
+
+/// The wrappers with no group above, each against the call it makes, at 64 B and 4 KiB
+/// (call overhead shows at the small size; the 1 MiB rows above already cover throughput).
+fn wrappers(c: &mut Criterion) {
+    const SMALL_SIZES: [(usize, &str); 2] = [(64, "64B"), (4096, "4KiB")];
+
+    let mut g = c.benchmark_group("validate_utf16");
+    for (kind, text) in [("ascii", ascii_text()), ("emoji", emoji_text())] {
+        for (size, label) in SMALL_SIZES {
+            let inputs: Vec<Vec<u16>> = pieces(&text, size)
+                .iter()
+                .map(|p| p.encode_utf16().collect())
+                .collect();
+            g.throughput(Throughput::Bytes(
+                inputs.iter().map(|u| 2 * u.len() as u64).sum(),
+            ));
+            let id = |who: &str| BenchmarkId::new(who, format!("{kind}/{label}"));
+            g.bench_function(id("makai"), |b| {
+                b.iter(|| {
+                    inputs
+                        .iter()
+                        .filter(|u| encode::is_utf16(black_box(u)))
+                        .count()
+                })
+            });
+            g.bench_function(id("simdutf"), |b| {
+                b.iter(|| {
+                    inputs
+                        .iter()
+                        .filter(|u| simdutf::validate_utf16(black_box(u)))
+                        .count()
+                })
+            });
+            g.bench_function(id("std_decode_utf16"), |b| {
+                b.iter(|| {
+                    inputs
+                        .iter()
+                        .filter(|u| {
+                            char::decode_utf16(black_box(u).iter().copied()).all(|r| r.is_ok())
+                        })
+                        .count()
+                })
+            });
+        }
+    }
+    g.finish();
+
+    let latin1: Vec<u8> = latin1_text()
+        .chars()
+        .map(|ch| u8::try_from(ch).expect("Latin-1"))
+        .collect();
+
+    let mut g = c.benchmark_group("latin1_to_utf16");
+    for (size, label) in SMALL_SIZES {
+        let inputs: Vec<&[u8]> = latin1.chunks_exact(size).collect();
+        g.throughput(Throughput::Bytes(total(&inputs)));
+        let mut out = vec![0u16; size];
+        g.bench_function(BenchmarkId::new("makai", label), |b| {
+            b.iter(|| {
+                for s in &inputs {
+                    black_box(encode::latin1_to_utf16_into(s, &mut out).unwrap());
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("simdutf", label), |b| {
+            b.iter(|| {
+                for s in &inputs {
+                    // SAFETY: `out` holds one unit per input byte, the whole output.
+                    black_box(unsafe {
+                        simdutf::convert_latin1_to_utf16(s.as_ptr(), s.len(), out.as_mut_ptr())
+                    });
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("encoding_rs", label), |b| {
+            b.iter(|| {
+                for s in &inputs {
+                    encoding_rs::mem::convert_latin1_to_utf16(s, &mut out);
+                    black_box(&out);
+                }
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("utf8_len_from_latin1");
+    for (size, label) in SMALL_SIZES {
+        let inputs: Vec<&[u8]> = latin1.chunks_exact(size).collect();
+        g.throughput(Throughput::Bytes(total(&inputs)));
+        g.bench_function(BenchmarkId::new("makai", label), |b| {
+            b.iter(|| {
+                inputs
+                    .iter()
+                    .map(|s| encode::utf8_len_from_latin1(black_box(s)))
+                    .sum::<usize>()
+            })
+        });
+        g.bench_function(BenchmarkId::new("simdutf", label), |b| {
+            b.iter(|| {
+                inputs
+                    .iter()
+                    .map(|s| simdutf::utf8_length_from_latin1(black_box(s)))
+                    .sum::<usize>()
+            })
+        });
+    }
+    g.finish();
+
+    let text = ascii_text();
+    let mut g = c.benchmark_group("index_of_any");
+    for (size, label) in SMALL_SIZES {
+        let inputs = pieces(&text, size);
+        g.throughput(Throughput::Bytes(total(&inputs)));
+        // Three bytes that are rare in the word list: most searches scan far.
+        g.bench_function(BenchmarkId::new("makai", label), |b| {
+            b.iter(|| {
+                inputs
+                    .iter()
+                    .filter_map(|s| encode::index_of_any(black_box(s.as_bytes()), b"zxB"))
+                    .sum::<usize>()
+            })
+        });
+        g.bench_function(BenchmarkId::new("memchr3", label), |b| {
+            b.iter(|| {
+                inputs
+                    .iter()
+                    .filter_map(|s| memchr::memchr3(b'z', b'x', b'B', black_box(s.as_bytes())))
+                    .sum::<usize>()
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("find");
+    for (size, label) in SMALL_SIZES {
+        let inputs = pieces(&text, size);
+        g.throughput(Throughput::Bytes(total(&inputs)));
+        g.bench_function(BenchmarkId::new("makai", label), |b| {
+            b.iter(|| {
+                inputs
+                    .iter()
+                    .filter_map(|s| encode::find(black_box(s.as_bytes()), b"lazy dog"))
+                    .sum::<usize>()
+            })
+        });
+        g.bench_function(BenchmarkId::new("memmem", label), |b| {
+            b.iter(|| {
+                inputs
+                    .iter()
+                    .filter_map(|s| memchr::memmem::find(black_box(s.as_bytes()), b"lazy dog"))
                     .sum::<usize>()
             })
         });
@@ -499,13 +689,11 @@ fn enc_str(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(
-    benches,
-    latin1_to_utf8,
-    utf16_to_utf8,
-    utf8_to_utf16,
-    validate,
-    ascii_helpers,
-    enc_str
-);
+criterion_group! {
+    name = benches;
+    // 20 samples: a 1 MiB row converts 2 MiB per iteration, and 100 linear samples would
+    // stretch a one-second measurement to many seconds.
+    config = Criterion::default().sample_size(20);
+    targets = latin1_to_utf8, utf16_to_utf8, utf8_to_utf16, validate, ascii_helpers, wrappers, enc_str
+}
 criterion_main!(benches);
