@@ -322,13 +322,31 @@ impl TryFrom<FsError> for SysError<'static> {
 }
 
 impl From<FsError> for std::io::Error {
-    /// An errno failure keeps `raw_os_error()` (as `From<SysError>` does); a failure without
-    /// one keeps its kind and carries the error as payload.
+    /// Keeps the whole error: the `io::Error` has the same [`kind`](FsError::kind), prints the
+    /// full Node-style message (syscall and paths included), and carries the `FsError` as its
+    /// payload, so `?` from a function returning `io::Result` loses nothing that prints.
+    ///
+    /// std reports `raw_os_error()` only for errors built from a bare number, which cannot carry
+    /// a payload, so it is `None` here; get the errno back from the payload, as below, or
+    /// convert with [`SysError`]'s `From` (which keeps the number and drops the message) when
+    /// the number is what the caller needs.
+    ///
+    /// ```
+    /// use makai_error::{Errno, FsError};
+    /// fn load() -> std::io::Result<String> {
+    ///     Ok(makai_error::fs::read_to_string("/no/such/dir/config.toml")?)
+    /// }
+    /// let io = load().unwrap_err();
+    /// assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+    /// assert_eq!(
+    ///     io.to_string(),
+    ///     "ENOENT: no such file or directory, open '/no/such/dir/config.toml'"
+    /// );
+    /// let errno = io.get_ref().and_then(|e| e.downcast_ref::<FsError>()).and_then(FsError::errno);
+    /// assert_eq!(errno, Some(Errno::NOENT));
+    /// ```
     fn from(e: FsError) -> std::io::Error {
-        match e.repr {
-            FsRepr::Sys(e) => e.into(),
-            FsRepr::NoErrno(_) => std::io::Error::new(e.kind(), e),
-        }
+        std::io::Error::new(e.kind(), e)
     }
 }
 
@@ -471,7 +489,10 @@ mod tests {
         assert_eq!(format!("{e:?}"), e.to_string());
         assert!(format!("{e:#?}").contains("errno"));
         let io: std::io::Error = e.clone().into();
-        assert_eq!(io.raw_os_error(), Some(13));
+        assert_eq!(io.kind(), std::io::ErrorKind::PermissionDenied);
+        assert_eq!(io.to_string(), "EACCES: permission denied, open '/etc/x'");
+        let payload = io.get_ref().and_then(|p| p.downcast_ref::<FsError>());
+        assert_eq!(payload.and_then(FsError::errno), Some(Errno::ACCES));
         let sys = SysError::try_from(e).unwrap();
         assert_eq!(sys.path(), Some(&b"/etc/x"[..]));
     }

@@ -18,7 +18,10 @@ use crate::{CowCStr, CowSlice, CowStr, MaybeOwned};
 /// `VecDeque`, `HashMap`, `BTreeMap`, std's `Cow`, tuples of up to six values, and (as the
 /// identity) for the primitive types, `String`, `Box<str>` and `&'static T`.
 ///
-/// # Implementing it by hand
+/// # Implementing it
+///
+/// For a struct with one lifetime parameter, [`impl_into_static!`] writes the impl from the
+/// list of its fields. By hand:
 ///
 /// Name the `'static` form of your type in `Static` and convert field by field; a field
 /// that borrows nothing is moved as it is:
@@ -323,6 +326,63 @@ tuples!(
     (A, B, C, D, E),
     (A, B, C, D, E, F),
 );
+
+/// Implements [`IntoStatic`] for a struct with one lifetime parameter by converting every
+/// field with [`IntoStatic::into_static`]: the hand-written impl of the trait's docs, without
+/// the typing. List every field (a missing one is a compile error, `missing field`), so adding
+/// a field to the struct reminds you to add it here too. Every field's type must implement
+/// `IntoStatic`; the primitive types, `String` and the makai and std containers do.
+///
+/// ```
+/// use makai_ptr::{CowStr, IntoStatic, impl_into_static};
+///
+/// struct Delta<'a> {
+///     id: CowStr<'a>,
+///     text: Option<CowStr<'a>>,
+///     tools: Vec<CowStr<'a>>,
+///     index: u32,
+/// }
+/// impl_into_static!(Delta<'a> { id, text, tools, index });
+///
+/// let line = String::from("msg_01 hello");
+/// let d = Delta {
+///     id: CowStr::borrowed(&line[..6]),
+///     text: None,
+///     tools: vec![CowStr::borrowed(&line[7..])],
+///     index: 2,
+/// };
+/// let kept: Delta<'static> = d.into_static();
+/// drop(line);
+/// assert_eq!((kept.id.as_str(), kept.tools[0].as_str(), kept.index), ("msg_01", "hello", 2));
+/// ```
+///
+/// Leaving a field out does not compile:
+///
+/// ```compile_fail,E0063
+/// use makai_ptr::{CowStr, impl_into_static};
+/// struct Pair<'a> {
+///     a: CowStr<'a>,
+///     b: CowStr<'a>,
+/// }
+/// impl_into_static!(Pair<'a> { a });
+/// ```
+///
+/// Generic structs, structs with more than one lifetime and tuple structs need the impl by
+/// hand (see [`IntoStatic`]).
+#[macro_export]
+macro_rules! impl_into_static {
+    ($name:ident < $lt:lifetime > { $($field:ident),* $(,)? }) => {
+        impl<$lt> $crate::IntoStatic for $name<$lt> {
+            type Static = $name<'static>;
+            #[inline]
+            fn into_static(self) -> $name<'static> {
+                $name {
+                    $($field: $crate::IntoStatic::into_static(self.$field),)*
+                }
+            }
+        }
+    };
+}
 
 #[cfg(test)]
 mod tests {

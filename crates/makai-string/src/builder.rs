@@ -882,6 +882,10 @@ impl Filler<Global> {
     /// address the first append wrote to. After [`StringBuilder::count_upper_bound`] the
     /// block is first shrunk to the appended bytes (a `realloc`, usually in place).
     ///
+    /// `finish` takes the filler by value, so the slices the `append` methods returned (which
+    /// borrow the filler) must be used before it; the finished `Box<str>` holds the same bytes
+    /// at the same address.
+    ///
     /// # Panics
     ///
     /// After an exact count, if fewer bytes were appended than counted (in every build
@@ -1239,6 +1243,19 @@ impl Drop for ResetOnDrop<'_> {
 /// f.append_display(&RequestId(42));
 /// assert_eq!(&*f.finish(), "req_00000042");
 /// ```
+///
+/// A type without a cheap exact length (a float, say) is refused at compile time; the error
+/// points to `count_upper_bound` and `count_fmt`:
+///
+/// ```compile_fail,E0277
+/// let mut b = makai_string::StringBuilder::new();
+/// b.count_display(&1.5f64);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no cheap exact display length (`DisplayLen`)",
+    label = "`count_display` needs the exact length without formatting",
+    note = "count it with `count_upper_bound` (a bound; `finish` trims) or `count_fmt` (formats once to count), or implement `DisplayLen` for your own type"
+)]
 pub trait DisplayLen: fmt::Display {
     /// The number of bytes `Display` prints for `self`.
     ///

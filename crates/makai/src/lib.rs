@@ -123,7 +123,7 @@ pub mod prelude {
 
     #[cfg(feature = "collections")]
     #[doc(no_inline)]
-    pub use crate::{BitSet, DynBitSet, HiveArray, HiveBox, HiveFallback, LinearFifo};
+    pub use crate::{BitSet, DynBitSet, FallbackBox, HiveArray, HiveBox, HiveFallback, LinearFifo};
 
     #[cfg(feature = "string")]
     #[doc(no_inline)]
