@@ -20,7 +20,7 @@ use crate::{CowCStr, CowSlice, CowStr, MaybeOwned};
 ///
 /// # Implementing it
 ///
-/// For a struct with one lifetime parameter, [`impl_into_static!`] writes the impl from the
+/// For a struct with one lifetime parameter, [`impl_into_static!`](crate::impl_into_static) writes the impl from the
 /// list of its fields. By hand:
 ///
 /// Name the `'static` form of your type in `Static` and convert field by field; a field
