@@ -1,10 +1,14 @@
 //! [`UnboundedQueue`]: the intrusive multi-producer, single-consumer queue (Bun's
 //! `UnboundedQueue`), with [`Batch`] for pushing and taking many items at once.
 //!
-//! The queue is two words: `back`, the last item pushed, swapped by every producer, and
-//! `front`, the next item to pop, owned by the consumer (producers store to it only when they
-//! find the queue empty). Each item carries its own [`Link`], so pushing allocates nothing and
-//! is one atomic swap plus one store, whatever the number of producers.
+//! The queue has two ends on separate cache lines. Producers share `back`, the last item
+//! pushed: a push swaps its item in and then stores the item it displaced into its *own*
+//! item's link, so the shared chain is linked backwards (newest to oldest) and a producer
+//! writes no memory but `back` and its own item. The consumer owns `front`, a forward list of
+//! items it has already taken: when that list runs out it swaps `back` to null, taking the
+//! whole chain, and reverses it into the list. Each item carries its own [`Link`], so pushing
+//! allocates nothing and is one atomic swap plus two stores into the item, whatever the number
+//! of producers.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -12,7 +16,7 @@ use std::ptr::{self, NonNull};
 
 use crossbeam_utils::CachePadded;
 
-use crate::sync::{AtomicBool, AtomicPtr, Ordering, spin_loop};
+use crate::sync::{AtomicBool, AtomicPtr, AtomicUsize, Ordering, spin_loop};
 
 /// The link an item embeds to be queued in an [`UnboundedQueue`]: one pointer.
 ///
@@ -85,6 +89,14 @@ unsafe fn next_of<'a, T: Linked>(item: *mut T) -> &'a AtomicPtr<T> {
     // SAFETY: the caller keeps `item` alive for as long as the queue uses the reference (the
     // lifetime is chosen by the caller and never outlives one queue operation).
     unsafe { &(*item).link().next }
+}
+
+/// The link of an item whose producer has swapped it into `back` but not yet stored the item
+/// it displaced. Address 1 is never a `T` (a `T` holds a `Link`, so it is pointer-aligned), and
+/// this pointer is only compared, never dereferenced.
+#[inline]
+fn unset<T>() -> *mut T {
+    ptr::without_provenance_mut(1)
 }
 
 /// A chain of linked items: what [`Consumer::pop_all`] returns and what
@@ -209,7 +221,8 @@ impl<T: Linked> Iterator for Batch<T> {
             self.back = ptr::null_mut();
         } else {
             // SAFETY: `item` is a live item of this batch. Relaxed: the link was written by
-            // this thread (`push_back`) or already read with Acquire by `pop_all`.
+            // this thread (`push_back`) or by a consumer that took the items (`pop_all`,
+            // ordered before this thread by the queue's handle or by the batch's move).
             self.front = unsafe { next_of(item.as_ptr()) }.load(Ordering::Relaxed);
         }
         Some(item)
@@ -243,12 +256,16 @@ impl<T: Linked> fmt::Debug for Batch<T> {
 /// while it still holds items just forgets them.
 ///
 /// **Progress.** Producers are lock-free. The consumer can meet a producer between its two
-/// steps (the swap that claims the back, and the store that links the item in) and then spins
-/// until that store lands; this window is two instructions long, so the spin ends as soon as
-/// the producer runs again.
+/// steps (the swap that claims the back, and the store of the displaced item into its own
+/// link) and then spins until that store lands; this window is two instructions long, so the
+/// spin ends as soon as the producer runs again.
 ///
-/// `back` and `front` sit on separate cache lines: producers hammer `back` while the consumer
-/// reads and writes `front`.
+/// **Cost.** A push writes the shared `back` word and its own item, nothing else: it never
+/// stores into an item another producer pushed, nor into the consumer's words. The consumer
+/// takes everything pushed so far with one swap and reverses it (one pass over the items) into
+/// its own list, from which [`Consumer::pop`] then takes items without any read-modify-write.
+/// `back` and the consumer's words sit on separate cache lines: producers hammer `back` while
+/// the consumer works on its list.
 ///
 /// ```
 /// use makai_task::{Link, Linked, UnboundedQueue};
@@ -284,12 +301,24 @@ impl<T: Linked> fmt::Debug for Batch<T> {
 /// ```
 #[doc(alias = "MPSC")]
 pub struct UnboundedQueue<T: Linked> {
-    /// The last item pushed, or null when the queue is empty. Swapped by producers.
+    /// The last item pushed and not yet taken by the consumer, or null. Swapped by producers
+    /// (and to null by the consumer). Each item of this chain links to the item pushed just
+    /// before it (null for the first one after the consumer's last take), or holds `unset()`
+    /// while its producer is between its swap and its link store.
     back: CachePadded<AtomicPtr<T>>,
-    /// The next item to pop, or null when the queue is empty or the only producer in flight
-    /// has not linked its item yet. Written by the consumer, and by a producer that found
-    /// `back` null.
-    front: CachePadded<AtomicPtr<T>>,
+    /// The consumer's side, on its own cache line.
+    own: CachePadded<ConsumerSide<T>>,
+}
+
+/// The words only the consumer writes: a forward-linked list of items already taken from the
+/// producers' chain, oldest first. Other threads only read `front` (in `is_empty`).
+struct ConsumerSide<T> {
+    /// The oldest item taken and not yet popped, or null.
+    front: AtomicPtr<T>,
+    /// The newest item of the list (meaningful only while `front` is not null).
+    tail: AtomicPtr<T>,
+    /// How many items the list holds.
+    len: AtomicUsize,
     /// Whether a [`Consumer`] exists.
     consuming: AtomicBool,
 }
@@ -307,8 +336,12 @@ impl<T: Linked> UnboundedQueue<T> {
     pub fn new() -> Self {
         Self {
             back: CachePadded::new(AtomicPtr::new(ptr::null_mut())),
-            front: CachePadded::new(AtomicPtr::new(ptr::null_mut())),
-            consuming: AtomicBool::new(false),
+            own: CachePadded::new(ConsumerSide {
+                front: AtomicPtr::new(ptr::null_mut()),
+                tail: AtomicPtr::new(ptr::null_mut()),
+                len: AtomicUsize::new(0),
+                consuming: AtomicBool::new(false),
+            }),
         }
     }
 
@@ -325,7 +358,8 @@ impl<T: Linked> UnboundedQueue<T> {
     }
 
     /// Pushes every item of `batch` at the back, in order, with one atomic swap. An empty
-    /// batch is a no-op.
+    /// batch is a no-op. (Before the swap it turns the batch's links around, one store per
+    /// item, all into the batch's own items.)
     ///
     /// # Safety
     ///
@@ -342,33 +376,48 @@ impl<T: Linked> UnboundedQueue<T> {
 
     /// # Safety
     ///
-    /// `first ..= last` is a chain of live items linked through their `Link`s, owned by the
-    /// caller, that stays alive until popped.
+    /// `first ..= last` is a chain of live items linked forward through their `Link`s, owned
+    /// by the caller, that stays alive until popped.
     unsafe fn push_chain(&self, first: *mut T, last: *mut T) {
-        // SAFETY: `last` is live (caller). Relaxed: published by the Release store below.
-        unsafe { next_of(last) }.store(ptr::null_mut(), Ordering::Relaxed);
-        // AcqRel: Acquire pairs with the consumer's Release when it empties the queue (its
-        // `front = null` must come before our `front = first` below); Release publishes the
-        // chain to whoever swaps after us.
-        let prev = self.back.swap(last, Ordering::AcqRel);
-        let slot = if prev.is_null() {
-            &*self.front
-        } else {
-            // SAFETY: `prev` is still in the queue: the consumer cannot finish popping it
-            // before this store links it to `first` (it waits for the link, see `pop`).
-            unsafe { next_of(prev) }
-        };
-        // Release: publishes the items (and the chain's links) to the consumer's Acquire
-        // loads of `front` and of links.
-        slot.store(first, Ordering::Release);
+        // Turn the chain around: each item links to the one before it, and `first` is marked
+        // unset until we know what it follows. Relaxed: the items are ours until the swap
+        // below, whose Release publishes these stores.
+        let mut before = unset::<T>();
+        let mut item = first;
+        loop {
+            // SAFETY: `item` is a live item of the caller's chain.
+            let link = unsafe { next_of(item) };
+            let next = link.load(Ordering::Relaxed);
+            link.store(before, Ordering::Relaxed);
+            if item == last {
+                break;
+            }
+            before = item;
+            item = next;
+        }
+        // Release: publishes the items (their contents and the links stored above) to the
+        // consumer's Acquire swap in `take_chain`. Every write to `back` is a swap, so the
+        // swaps form one release sequence: the consumer's swap synchronises with the swap of
+        // every item it takes, not only the last one. (Weakened to Relaxed, or to Acquire, all
+        // three queue loom models report the consumer reading an item's contents unpublished.)
+        let prev = self.back.swap(last, Ordering::Release);
+        // SAFETY: `first` is still ours to write: the consumer waits for this store (it sees
+        // `unset()` until then) before it touches `first`'s link or hands `first` out.
+        // Relaxed: the item it names was published by its own producer's swap (see above),
+        // and our `unset()` store comes before our swap, so a consumer that took `first`
+        // reads either `unset()` or this value, never an older one.
+        unsafe { next_of(first) }.store(prev, Ordering::Relaxed);
     }
 
     /// Whether the queue looks empty right now (a concurrent push may change that at once).
     #[must_use]
     pub fn is_empty(&self) -> bool {
         // Acquire: pairs with the producers' swap, so a caller that sees "not empty" and then
-        // pops finds the items' writes.
+        // pops finds the items' writes. Relaxed for `front`: its items were published to the
+        // consumer that took them, and reach the next consumer through the handle's
+        // Acquire/Release; a caller only learns "not empty" from it.
         self.back.load(Ordering::Acquire).is_null()
+            && self.own.front.load(Ordering::Relaxed).is_null()
     }
 
     /// The consumer handle, unless one exists already (then `None`).
@@ -379,7 +428,7 @@ impl<T: Linked> UnboundedQueue<T> {
     pub fn try_consumer(&self) -> Option<Consumer<'_, T>> {
         // Acquire: pairs with the Release in `Consumer::drop`, so this consumer sees the
         // previous one's writes to `front`.
-        if self.consuming.swap(true, Ordering::Acquire) {
+        if self.own.consuming.swap(true, Ordering::Acquire) {
             None
         } else {
             Some(Consumer { queue: self })
@@ -389,7 +438,7 @@ impl<T: Linked> UnboundedQueue<T> {
     /// The consumer handle, from exclusive access (no other handle can exist).
     pub fn consumer(&mut self) -> Consumer<'_, T> {
         // Relaxed: `&mut self` already orders this with every other access.
-        self.consuming.store(true, Ordering::Relaxed);
+        self.own.consuming.store(true, Ordering::Relaxed);
         Consumer { queue: self }
     }
 }
@@ -433,72 +482,88 @@ impl<T: Linked> Consumer<'_, T> {
     /// An item whose push has not returned yet may or may not be seen.
     #[must_use]
     pub fn pop(&mut self) -> Option<NonNull<T>> {
-        let q = self.queue;
-        // Acquire: pairs with the Release store of a producer that found the queue empty.
-        let first = NonNull::new(q.front.load(Ordering::Acquire))?;
-        // SAFETY: `first` is queued, hence live (push contract).
-        let link = unsafe { next_of(first.as_ptr()) };
-        // Acquire: pairs with the Release store that linked the next item in.
-        let next = link.load(Ordering::Acquire);
-        if !next.is_null() {
-            // Relaxed: `front` is ours while `back` is non-null (producers only write it after
-            // finding `back` null, and only we make it null).
-            q.front.store(next, Ordering::Relaxed);
-            return Some(first);
+        let own = &*self.queue.own;
+        // Relaxed (the list's three words): only consumers write them, and each consumer
+        // handle is ordered after the previous one by `consuming` (Acquire/Release).
+        let mut first = own.front.load(Ordering::Relaxed);
+        if first.is_null() {
+            let (chain_first, chain_last, n) = self.take_chain()?;
+            own.tail.store(chain_last, Ordering::Relaxed);
+            own.len.store(n, Ordering::Relaxed);
+            first = chain_first;
         }
-        // `first` looks like the last item. Clear `front` first, then try to clear `back`.
-        q.front.store(ptr::null_mut(), Ordering::Relaxed);
-        // Release on success: the next producer's AcqRel swap reads this null and then
-        // stores `front`; this Release orders our `front = null` before that store, so it
-        // cannot overwrite the producer's item. (Weakening it to Relaxed loses items; the
-        // loom model `queue_push_push_pop` catches that.)
-        match q.back.compare_exchange(
-            first.as_ptr(),
-            ptr::null_mut(),
-            Ordering::Release,
-            Ordering::Relaxed,
-        ) {
-            Ok(_) => Some(first),
-            Err(_) => {
-                // A producer claimed the back after `first`; wait for it to link its item.
-                let next = wait_next(link);
-                q.front.store(next, Ordering::Relaxed);
-                Some(first)
-            }
-        }
+        // SAFETY: `first` is in the consumer's list: live (push contract), and its link was
+        // written by a consumer (`take_chain`).
+        let next = unsafe { next_of(first) }.load(Ordering::Relaxed);
+        own.front.store(next, Ordering::Relaxed);
+        own.len
+            .store(own.len.load(Ordering::Relaxed) - 1, Ordering::Relaxed);
+        NonNull::new(first)
     }
 
     /// Takes every item in the queue at once, in order.
     #[doc(alias = "popBatch")]
     #[must_use]
     pub fn pop_all(&mut self) -> Batch<T> {
+        let own = &*self.queue.own;
+        let mut batch = Batch::new();
+        // Relaxed: as in `pop`.
+        let front = own.front.load(Ordering::Relaxed);
+        if !front.is_null() {
+            batch = Batch {
+                front,
+                back: own.tail.load(Ordering::Relaxed),
+                len: own.len.load(Ordering::Relaxed),
+                _own: PhantomData,
+            };
+            own.front.store(ptr::null_mut(), Ordering::Relaxed);
+            own.len.store(0, Ordering::Relaxed);
+        }
+        if let Some((first, last, len)) = self.take_chain() {
+            batch.append(Batch {
+                front: first,
+                back: last,
+                len,
+                _own: PhantomData,
+            });
+        }
+        batch
+    }
+
+    /// Takes the producers' whole chain and turns it into a forward list: returns its oldest
+    /// item, its newest item and its length, or `None` when no item was pushed since the
+    /// last take.
+    fn take_chain(&mut self) -> Option<(*mut T, *mut T, usize)> {
         let q = self.queue;
         // A plain load first: an empty queue (the common case for an event loop's tick)
         // costs no read-modify-write. Relaxed: only decides whether to swap.
-        if q.front.load(Ordering::Relaxed).is_null() {
-            return Batch::new();
+        if q.back.load(Ordering::Relaxed).is_null() {
+            return None;
         }
-        // Acquire: pairs with the Release store of a producer that found the queue empty.
-        let first = q.front.swap(ptr::null_mut(), Ordering::Acquire);
-        if first.is_null() {
-            return Batch::new();
+        // Acquire: pairs with the producers' Release swaps (one release sequence: every item
+        // of the chain, not only `last`), so the items' contents and the links they stored
+        // before their swap are visible. (Weakened to Relaxed, all three queue loom models
+        // report a causality violation.)
+        let last = q.back.swap(ptr::null_mut(), Ordering::Acquire);
+        if last.is_null() {
+            return None;
         }
-        // AcqRel: Release orders our `front = null` before the `front` store of the next
-        // producer (which reads this null); Acquire pairs with the producers' swaps.
-        let last = q.back.swap(ptr::null_mut(), Ordering::AcqRel);
-        debug_assert!(!last.is_null(), "`back` is null while `front` is not");
+        // Walk from the newest item to the oldest, pointing each link forward instead.
+        let mut after: *mut T = ptr::null_mut();
+        let mut item = last;
         let mut len = 1;
-        let mut item = first;
-        while item != last {
-            // SAFETY: `item` is queued and not yet handed out: live.
-            item = wait_next(unsafe { next_of(item) });
+        loop {
+            // SAFETY: `item` is in the chain we took: live (push contract), and ours now.
+            let link = unsafe { next_of(item) };
+            let before = wait_set(link);
+            // Relaxed: the link is ours now; the consumer side alone reads it from here on.
+            link.store(after, Ordering::Relaxed);
+            if before.is_null() {
+                return Some((item, last, len));
+            }
+            after = item;
+            item = before;
             len += 1;
-        }
-        Batch {
-            front: first,
-            back: last,
-            len,
-            _own: PhantomData,
         }
     }
 
@@ -509,13 +574,15 @@ impl<T: Linked> Consumer<'_, T> {
     }
 }
 
-/// Spins until a producer's link store lands in `link`.
-fn wait_next<T>(link: &AtomicPtr<T>) -> *mut T {
+/// Spins until a producer's link store replaces `unset()` in `link` (an item the caller took
+/// with its swap), and returns the item it stored (the one pushed before, or null).
+fn wait_set<T>(link: &AtomicPtr<T>) -> *mut T {
     loop {
-        // Acquire: pairs with the producer's Release store of the link.
-        let next = link.load(Ordering::Acquire);
-        if !next.is_null() {
-            return next;
+        // Relaxed: the item named here was published to us by our Acquire swap in
+        // `take_chain` (see `push_chain`); only the value matters.
+        let before = link.load(Ordering::Relaxed);
+        if before != unset() {
+            return before;
         }
         spin_loop();
     }
@@ -524,7 +591,7 @@ fn wait_next<T>(link: &AtomicPtr<T>) -> *mut T {
 impl<T: Linked> Drop for Consumer<'_, T> {
     fn drop(&mut self) {
         // Release: pairs with the next `try_consumer`'s Acquire.
-        self.queue.consuming.store(false, Ordering::Release);
+        self.queue.own.consuming.store(false, Ordering::Release);
     }
 }
 

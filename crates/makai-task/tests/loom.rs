@@ -49,8 +49,8 @@ fn take(item: NonNull<Item>) -> u32 {
 }
 
 /// Two producers push one item each; the consumer pops until it has both.
-/// Key ordering: the producer's Release store that links the item (`front` or the previous
-/// item's link) paired with the consumer's Acquire loads.
+/// Key ordering: the producers' Release swap of `back` paired with the consumer's Acquire
+/// swap that takes the chain (weakening either one fails this model and the next two).
 #[test]
 fn queue_push_push_pop() {
     loom::model(|| {
@@ -114,8 +114,7 @@ fn queue_batch_push() {
 }
 
 /// Two producers push; the consumer takes everything with `pop_all` until it has both.
-/// Key ordering: as for `queue_push_push_pop`, through `pop_all`'s Acquire swap of `front`
-/// and link loads.
+/// Key ordering: as for `queue_push_push_pop`, through `pop_all`'s Acquire swap of `back`.
 #[test]
 fn queue_pop_all() {
     loom::model(|| {
@@ -140,6 +139,42 @@ fn queue_pop_all() {
         assert_eq!(seen, [1, 2]);
         drop(c);
         producers.into_iter().for_each(|t| t.join().unwrap());
+    });
+}
+
+/// The consumer handle changes threads (as the pool's workers take turns): a producer pushes a
+/// batch of two; one thread takes the handle, pops the first item (the consumer moves both
+/// into its own list) and drops the handle; the main thread, once it sees a Relaxed flag (no
+/// happens-before edge of its own), takes the handle and pops the second item from that list.
+/// Key ordering: the handle's Release (drop) and Acquire (`try_consumer`) on `consuming`.
+#[test]
+fn queue_consumer_handoff() {
+    loom::model(|| {
+        let q = Arc::new(UnboundedQueue::<Item>::new());
+        let done = Arc::new(AtomicUsize::new(0));
+        let (q1, done1) = (Arc::clone(&q), Arc::clone(&done));
+        let first = thread::spawn(move || {
+            let mut b = Batch::new();
+            // SAFETY (all three): the items live until a consumer frees them.
+            unsafe { b.push_back(new_item(1)) };
+            // SAFETY: as above.
+            unsafe { b.push_back(new_item(2)) };
+            // SAFETY: as above.
+            unsafe { q1.push_batch(b) };
+            let mut c = q1.try_consumer().unwrap();
+            let v = take(c.pop().unwrap());
+            drop(c);
+            done1.store(1, Ordering::Relaxed);
+            v
+        });
+        while done.load(Ordering::Relaxed) == 0 {
+            thread::yield_now();
+        }
+        let mut c = q.try_consumer().expect("the other handle was dropped");
+        let second = take(c.pop().expect("the second item is in the consumer's list"));
+        assert!(c.pop().is_none());
+        drop(c);
+        assert_eq!((first.join().unwrap(), second), (1, 2));
     });
 }
 
