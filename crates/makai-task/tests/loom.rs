@@ -1,5 +1,5 @@
 //! loom models of makai-task's atomic protocols: the queue (push/push/pop, batch push,
-//! pop-all), the pool's park/wake handshake, `WaitGroup`, and the event loop's waker and
+//! pop-all, the consumer handle changing threads), the pool's park/wake handshake, `WaitGroup`, and the event loop's waker and
 //! keep-alive counting.
 //!
 //! Run with `RUSTFLAGS="--cfg makai_loom" LOOM_MAX_PREEMPTIONS=2 cargo test --release -p
