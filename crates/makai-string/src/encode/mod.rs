@@ -290,6 +290,11 @@ pub fn utf8_len_from_utf16(src: &[u16]) -> usize {
     if is_utf16(src) {
         return backend!(src.len(), utf8_len_from_valid_utf16(src));
     }
+    utf8_len_from_ill_formed_utf16(src)
+}
+
+/// [`utf8_len_from_utf16`] for input known to have a lone surrogate (correct for any input).
+fn utf8_len_from_ill_formed_utf16(src: &[u16]) -> usize {
     let mut len = 0;
     let mut rest = src;
     loop {
@@ -329,6 +334,11 @@ pub fn utf16_len_from_utf8(src: &[u8]) -> usize {
     if is_utf8(src) {
         return backend!(src.len(), utf16_len_from_valid_utf8(src));
     }
+    utf16_len_from_invalid_utf8(src)
+}
+
+/// [`utf16_len_from_utf8`] for input known to be invalid UTF-8 (correct for any input).
+fn utf16_len_from_invalid_utf8(src: &[u8]) -> usize {
     let mut len = 0;
     let mut rest = src;
     loop {
@@ -436,7 +446,9 @@ fn wtf8_surrogate(unit: u16) -> [u8; 3] {
 /// # Errors
 ///
 /// [`BufferTooSmall`] when `dst` is shorter than [`utf8_len_from_utf16`]`(src)`; nothing
-/// is written then. [`max_utf8_len_from_utf16`]`(src.len())` bytes always fit.
+/// is written then. [`max_utf8_len_from_utf16`]`(src.len())` bytes always fit, and a
+/// destination that long is converted in one validating pass (bytes of `dst` past the
+/// returned count may be overwritten then).
 ///
 /// ```
 /// let units: Vec<u16> = "ж😀".encode_utf16().collect();
@@ -450,13 +462,80 @@ fn wtf8_surrogate(unit: u16) -> [u8; 3] {
 #[doc(alias = "copyUTF16IntoUTF8")]
 #[doc(alias = "convertUTF16ToUTF8")]
 pub fn utf16_to_utf8_into(src: &[u16], dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
-    ensure_room(dst.len(), src.len().checked_mul(3), || {
-        utf8_len_from_utf16(src)
-    })?;
+    if src.len().checked_mul(3).is_some_and(|max| dst.len() >= max) {
+        // SAFETY: `dst` holds three bytes per unit of `src`, the worst case.
+        if let Some(n) = unsafe { one_pass_utf16_to_utf8(src, dst.as_mut_ptr()) } {
+            return Ok(n);
+        }
+        // SAFETY: `dst` holds the worst case, so the whole output.
+        return Ok(unsafe { utf16_to_wtf8_runs(src, dst) });
+    }
     if is_utf16(src) {
+        let needed = backend!(src.len(), utf8_len_from_valid_utf16(src));
+        if dst.len() < needed {
+            return Err(BufferTooSmall { needed });
+        }
         // SAFETY: the input is well-formed (just checked) and `dst` holds the whole output.
         return Ok(unsafe { backend!(src.len(), valid_utf16_to_utf8(src, dst)) });
     }
+    let needed = utf8_len_from_ill_formed_utf16(src);
+    if dst.len() < needed {
+        return Err(BufferTooSmall { needed });
+    }
+    // SAFETY: `dst` holds the whole output (checked just above).
+    Ok(unsafe { utf16_to_wtf8_runs(src, dst) })
+}
+
+/// Tries the SIMD backend's one-pass (validating) conversion; `None` when the input has a
+/// lone surrogate or the call was not made (short input, or no SIMD backend in this build).
+///
+/// # Safety
+///
+/// `dst` is valid for writes of `3 * src.len()` bytes and does not overlap `src`. Its
+/// contents are unspecified after `None`.
+#[inline]
+unsafe fn one_pass_utf16_to_utf8(src: &[u16], dst: *mut u8) -> Option<usize> {
+    #[cfg(all(
+        feature = "simdutf",
+        any(target_arch = "x86_64", target_arch = "aarch64"),
+        not(miri)
+    ))]
+    if src.len() >= SMALL {
+        // SAFETY: the caller's contract is the callee's.
+        return unsafe { simd::utf16_to_utf8_checked(src, dst) };
+    }
+    let _ = (src, dst);
+    None
+}
+
+/// Tries the SIMD backend's one-pass UTF-8 to UTF-16 conversion, as
+/// [`one_pass_utf16_to_utf8`]; `None` on invalid input or when the call was not made.
+///
+/// # Safety
+///
+/// `dst` is valid for writes of `src.len()` units and does not overlap `src`.
+#[inline]
+unsafe fn one_pass_utf8_to_utf16(src: &[u8], dst: *mut u16) -> Option<usize> {
+    #[cfg(all(
+        feature = "simdutf",
+        any(target_arch = "x86_64", target_arch = "aarch64"),
+        not(miri)
+    ))]
+    if src.len() >= SMALL {
+        // SAFETY: the caller's contract is the callee's.
+        return unsafe { simd::utf8_to_utf16_checked(src, dst) };
+    }
+    let _ = (src, dst);
+    None
+}
+
+/// UTF-16 to WTF-8, run by run: each well-formed run through the backend, each lone
+/// surrogate as its three WTF-8 bytes. Returns the bytes written.
+///
+/// # Safety
+///
+/// `dst.len() >= utf8_len_from_utf16(src)`.
+unsafe fn utf16_to_wtf8_runs(src: &[u16], dst: &mut [u8]) -> usize {
     let mut written = 0;
     let mut rest = src;
     loop {
@@ -466,7 +545,7 @@ pub fn utf16_to_utf8_into(src: &[u16], dst: &mut [u8]) -> Result<usize, BufferTo
         // and `out` holds the output of all of `rest`, of which this run's is a prefix.
         written += unsafe { backend!(valid, valid_utf16_to_utf8(&rest[..valid], out)) };
         if valid == rest.len() {
-            return Ok(written);
+            return written;
         }
         dst[written..written + 3].copy_from_slice(&wtf8_surrogate(rest[valid]));
         written += 3;
@@ -500,7 +579,9 @@ fn decode_invalid(rest: &[u8]) -> (u16, usize) {
 /// # Errors
 ///
 /// [`BufferTooSmall`] when `dst` is shorter than [`utf16_len_from_utf8`]`(src)`; nothing
-/// is written then. `src.len()` units always fit.
+/// is written then. `src.len()` units always fit, and a destination that long is
+/// converted in one validating pass (units of `dst` past the returned count may be
+/// overwritten then).
 ///
 /// ```
 /// let mut buf = [0u16; 8];
@@ -512,11 +593,37 @@ fn decode_invalid(rest: &[u8]) -> (u16, usize) {
 #[doc(alias = "copyUTF8IntoUTF16")]
 #[doc(alias = "convertUTF8ToUTF16")]
 pub fn utf8_to_utf16_into(src: &[u8], dst: &mut [u16]) -> Result<usize, BufferTooSmall> {
-    ensure_room(dst.len(), Some(src.len()), || utf16_len_from_utf8(src))?;
+    if dst.len() >= src.len() {
+        // SAFETY: `dst` holds one unit per input byte, the worst case.
+        if let Some(n) = unsafe { one_pass_utf8_to_utf16(src, dst.as_mut_ptr()) } {
+            return Ok(n);
+        }
+        // SAFETY: `dst` holds the worst case, so the whole output.
+        return Ok(unsafe { utf8_to_utf16_runs(src, dst) });
+    }
     if is_utf8(src) {
+        let needed = backend!(src.len(), utf16_len_from_valid_utf8(src));
+        if dst.len() < needed {
+            return Err(BufferTooSmall { needed });
+        }
         // SAFETY: the input is valid UTF-8 (just checked) and `dst` holds the whole output.
         return Ok(unsafe { backend!(src.len(), valid_utf8_to_utf16(src, dst)) });
     }
+    let needed = utf16_len_from_invalid_utf8(src);
+    if dst.len() < needed {
+        return Err(BufferTooSmall { needed });
+    }
+    // SAFETY: `dst` holds the whole output (checked just above).
+    Ok(unsafe { utf8_to_utf16_runs(src, dst) })
+}
+
+/// UTF-8 (read as WTF-8) to UTF-16, run by run: each valid run through the backend, each
+/// invalid sequence as one unit. Returns the units written.
+///
+/// # Safety
+///
+/// `dst.len() >= utf16_len_from_utf8(src)`.
+unsafe fn utf8_to_utf16_runs(src: &[u8], dst: &mut [u16]) -> usize {
     let mut written = 0;
     let mut rest = src;
     loop {
@@ -526,7 +633,7 @@ pub fn utf8_to_utf16_into(src: &[u8], dst: &mut [u16]) -> Result<usize, BufferTo
         // holds the output of all of `rest`, of which this run's is a prefix.
         written += unsafe { backend!(valid, valid_utf8_to_utf16(&rest[..valid], out)) };
         if valid == rest.len() {
-            return Ok(written);
+            return written;
         }
         let (unit, used) = decode_invalid(&rest[valid..]);
         dst[written] = unit;
@@ -542,8 +649,7 @@ pub fn utf8_to_utf16_into(src: &[u8], dst: &mut [u16]) -> Result<usize, BufferTo
 /// A vector of exactly `len` zeroed units, or `AllocError`.
 fn zeroed_vec<T: Copy + Default>(len: usize) -> Result<Vec<T>, AllocError> {
     let mut v = Vec::new();
-    v.try_reserve_exact(len).map_err(|_| AllocError)?;
-    v.resize(len, T::default());
+    zero_fill(&mut v, len)?;
     Ok(v)
 }
 
@@ -628,10 +734,90 @@ pub fn utf16_to_wtf8(src: &[u16]) -> Vec<u8> {
 /// assert_eq!(makai_string::encode::try_utf16_to_wtf8(&[0x41]).unwrap(), b"A");
 /// ```
 pub fn try_utf16_to_wtf8(src: &[u16]) -> Result<Vec<u8>, AllocError> {
-    let mut bytes = zeroed_vec(utf8_len_from_utf16(src))?;
-    let n = utf16_to_utf8_into(src, &mut bytes).expect("sized exactly");
-    debug_assert_eq!(n, bytes.len());
-    Ok(bytes)
+    utf16_to_wtf8_vec(src).map(|(bytes, _)| bytes)
+}
+
+/// Whether inputs of `len` units take the SIMD backend's one-pass conversions.
+#[inline]
+const fn one_pass_available(len: usize) -> bool {
+    #[cfg(all(
+        feature = "simdutf",
+        any(target_arch = "x86_64", target_arch = "aarch64"),
+        not(miri)
+    ))]
+    {
+        len >= SMALL
+    }
+    #[cfg(not(all(
+        feature = "simdutf",
+        any(target_arch = "x86_64", target_arch = "aarch64"),
+        not(miri)
+    )))]
+    {
+        let _ = len;
+        false
+    }
+}
+
+/// Spare capacity, in bytes, that an allocating form may leave on its result rather than
+/// pay for a reallocation.
+const SLACK_BYTES: usize = 64;
+
+/// Gives back a worst-case allocation's unused tail when it is more than [`SLACK_BYTES`].
+#[inline]
+fn trim<T>(v: &mut Vec<T>) {
+    if (v.capacity() - v.len()) * std::mem::size_of::<T>() > SLACK_BYTES {
+        v.shrink_to_fit();
+    }
+}
+
+/// A vector of `len` zeroed units in `v`, which is empty: reserves what is missing.
+fn zero_fill<T: Copy + Default>(v: &mut Vec<T>, len: usize) -> Result<(), AllocError> {
+    v.try_reserve_exact(len).map_err(|_| AllocError)?;
+    v.resize(len, T::default());
+    Ok(())
+}
+
+/// UTF-16 as WTF-8 in a new vector, and whether the input was well-formed.
+///
+/// With the SIMD backend the output is written straight into a worst-case allocation in
+/// one validating pass (then trimmed); on a lone surrogate, or without that backend, the
+/// exact length is measured and the runs are converted one by one.
+fn utf16_to_wtf8_vec(src: &[u16]) -> Result<(Vec<u8>, bool), AllocError> {
+    let mut bytes = Vec::new();
+    if one_pass_available(src.len()) {
+        let max = src.len().checked_mul(3).ok_or(AllocError)?;
+        bytes.try_reserve_exact(max).map_err(|_| AllocError)?;
+        // SAFETY: the allocation holds `max` bytes, three per unit of `src`.
+        if let Some(n) = unsafe { one_pass_utf16_to_utf8(src, bytes.as_mut_ptr()) } {
+            // SAFETY: the call initialised the first `n` bytes, and `n <= max <= capacity`
+            // (it wrote no more than the allocation holds).
+            unsafe { bytes.set_len(n) };
+            trim(&mut bytes);
+            return Ok((bytes, true));
+        }
+        // A lone surrogate: the allocation already holds the worst case; its contents are
+        // unspecified and overwritten below.
+        zero_fill(&mut bytes, utf8_len_from_ill_formed_utf16(src))?;
+        // SAFETY: `bytes` has exactly the output length.
+        unsafe { utf16_to_wtf8_runs(src, &mut bytes) };
+        trim(&mut bytes);
+        return Ok((bytes, false));
+    }
+    let valid = is_utf16(src);
+    if valid {
+        zero_fill(
+            &mut bytes,
+            backend!(src.len(), utf8_len_from_valid_utf16(src)),
+        )?;
+        // SAFETY: the input is well-formed and `bytes` has exactly the output length.
+        unsafe { backend!(src.len(), valid_utf16_to_utf8(src, &mut bytes)) };
+    } else {
+        zero_fill(&mut bytes, utf8_len_from_ill_formed_utf16(src))?;
+        // SAFETY: `bytes` has exactly the output length.
+        unsafe { utf16_to_wtf8_runs(src, &mut bytes) };
+    }
+    Ok((bytes, valid))
 }
 
 /// UTF-16 as a `String`, each lone surrogate replaced by U+FFFD (the `str` side of the
@@ -658,19 +844,23 @@ pub fn utf16_to_string(src: &[u16]) -> String {
 /// assert_eq!(makai_string::encode::try_utf16_to_string(&[0x263A]).unwrap(), "☺");
 /// ```
 pub fn try_utf16_to_string(src: &[u16]) -> Result<String, AllocError> {
-    let mut bytes = try_utf16_to_wtf8(src)?;
-    if !is_utf16(src) {
-        // Each lone surrogate's WTF-8 bytes (ED A0..BF xx) turn into the bytes of U+FFFD in
-        // place: both are three bytes. Valid UTF-8 never contains ED A0..BF, so every match
-        // is one of ours.
-        let mut i = 0;
-        while let Some(pos) = index_of_byte(&bytes[i..], 0xED) {
-            let at = i + pos;
-            if bytes.get(at + 1).is_some_and(|&b| b >= 0xA0) {
-                bytes[at..at + 3].copy_from_slice("\u{FFFD}".as_bytes());
-            }
-            i = at + 1;
+    let (mut bytes, well_formed) = utf16_to_wtf8_vec(src)?;
+    if well_formed {
+        debug_assert!(std::str::from_utf8(&bytes).is_ok());
+        // SAFETY: well-formed UTF-16 converts to valid UTF-8 (every backend encodes each
+        // decoded code point by the UTF-8 rules).
+        return Ok(unsafe { String::from_utf8_unchecked(bytes) });
+    }
+    // Each lone surrogate's WTF-8 bytes (ED A0..BF xx) turn into the bytes of U+FFFD in
+    // place: both are three bytes. Valid UTF-8 never contains ED A0..BF, so every match is
+    // one of ours.
+    let mut i = 0;
+    while let Some(pos) = index_of_byte(&bytes[i..], 0xED) {
+        let at = i + pos;
+        if bytes.get(at + 1).is_some_and(|&b| b >= 0xA0) {
+            bytes[at..at + 3].copy_from_slice("\u{FFFD}".as_bytes());
         }
+        i = at + 1;
     }
     Ok(String::from_utf8(bytes).expect("surrogates were replaced, the rest is UTF-8"))
 }
@@ -698,7 +888,23 @@ pub fn utf8_to_utf16(src: &[u8]) -> Vec<u16> {
 /// assert_eq!(makai_string::encode::try_utf8_to_utf16(b"hi").unwrap(), [0x68, 0x69]);
 /// ```
 pub fn try_utf8_to_utf16(src: &[u8]) -> Result<Vec<u16>, AllocError> {
-    let mut units = zeroed_vec(utf16_len_from_utf8(src))?;
+    let mut units = Vec::new();
+    if one_pass_available(src.len()) {
+        units.try_reserve_exact(src.len()).map_err(|_| AllocError)?;
+        // SAFETY: the allocation holds `src.len()` units, one per input byte.
+        if let Some(n) = unsafe { one_pass_utf8_to_utf16(src, units.as_mut_ptr()) } {
+            // SAFETY: the call initialised the first `n` units, `n <= src.len() <= capacity`.
+            unsafe { units.set_len(n) };
+            trim(&mut units);
+            return Ok(units);
+        }
+        zero_fill(&mut units, utf16_len_from_invalid_utf8(src))?;
+        // SAFETY: `units` has exactly the output length.
+        unsafe { utf8_to_utf16_runs(src, &mut units) };
+        trim(&mut units);
+        return Ok(units);
+    }
+    zero_fill(&mut units, utf16_len_from_utf8(src))?;
     let n = utf8_to_utf16_into(src, &mut units).expect("sized exactly");
     debug_assert_eq!(n, units.len());
     Ok(units)

@@ -342,3 +342,146 @@ mod against_simdutf {
         }
     }
 }
+
+/// Valid text long enough for every backend path: ASCII, Latin-1, CJK and astral runs.
+fn long_valid_text(len_chars: usize) -> String {
+    "plain text, café crème, 漢字かな, 😀🎉 and more "
+        .chars()
+        .cycle()
+        .take(len_chars)
+        .collect()
+}
+
+/// The `_into` result for each interesting destination size: too short by one, exact, one
+/// more, the worst case less one, the worst case, and more.
+fn destination_sizes(needed: usize, worst: usize) -> Vec<usize> {
+    let mut sizes = vec![
+        needed,
+        needed + 1,
+        worst.saturating_sub(1),
+        worst,
+        worst + 7,
+    ];
+    if needed > 0 {
+        sizes.push(needed - 1);
+    }
+    sizes
+}
+
+#[test]
+fn lone_surrogates_anywhere_convert_the_same_in_every_buffer() {
+    // Short inputs take the portable loops, longer ones the one-pass SIMD call (when it is
+    // compiled in) with its fallback; every position and buffer size must agree with std.
+    let lens: &[usize] = if cfg!(miri) {
+        &[0, 3, 20]
+    } else {
+        &[0, 1, 5, 15, 16, 17, 40, 300, 5000]
+    };
+    for &len in lens {
+        let base: Vec<u16> = long_valid_text(len).encode_utf16().collect();
+        let n = base.len();
+        let mut positions = vec![0, n / 2, n];
+        if n > 1 {
+            positions.extend([1, n - 1]);
+        }
+        for pos in positions {
+            for lone in [0xD800u16, 0xDBFF, 0xDC00, 0xDFFF] {
+                let mut units = base.clone();
+                units.insert(pos, lone);
+                let model = wtf8_model(&units);
+                assert_eq!(encode::utf16_to_wtf8(&units), model, "len {len} at {pos}");
+                assert_eq!(
+                    encode::utf16_to_string(&units),
+                    String::from_utf16_lossy(&units)
+                );
+                let worst = encode::max_utf8_len_from_utf16(units.len());
+                for size in destination_sizes(model.len(), worst) {
+                    let mut dst = vec![0xAAu8; size];
+                    match encode::utf16_to_utf8_into(&units, &mut dst) {
+                        Ok(w) => {
+                            assert!(size >= model.len());
+                            assert_eq!(&dst[..w], &model[..], "len {len} at {pos}, dst {size}");
+                        }
+                        Err(e) => {
+                            assert!(size < model.len(), "len {len} at {pos}, dst {size}");
+                            assert_eq!(e.needed(), model.len());
+                            assert!(dst.iter().all(|&b| b == 0xAA));
+                        }
+                    }
+                }
+            }
+        }
+        // And the same text well-formed, in every buffer.
+        let model = wtf8_model(&base);
+        assert_eq!(
+            encode::utf16_to_string(&base),
+            String::from_utf16(&base).unwrap()
+        );
+        for size in destination_sizes(model.len(), encode::max_utf8_len_from_utf16(n)) {
+            let mut dst = vec![0u8; size];
+            let r = encode::utf16_to_utf8_into(&base, &mut dst);
+            assert_eq!(r.is_ok(), size >= model.len());
+            if let Ok(w) = r {
+                assert_eq!(&dst[..w], &model[..]);
+            }
+        }
+    }
+}
+
+#[test]
+fn invalid_utf8_anywhere_converts_the_same_in_every_buffer() {
+    let lens: &[usize] = if cfg!(miri) {
+        &[0, 3, 20]
+    } else {
+        &[0, 1, 5, 15, 16, 17, 40, 300, 5000]
+    };
+    // Each invalid piece and the units it decodes to: a lone byte, a cut sequence (one
+    // maximal subpart), an overlong form (two subparts) and a WTF-8 surrogate.
+    let pieces: [(&[u8], &[u16]); 4] = [
+        (b"\xFF", &[0xFFFD]),
+        (b"\xE2\x82", &[0xFFFD]),
+        (b"\xC0\x80", &[0xFFFD, 0xFFFD]),
+        (b"\xED\xA0\x80", &[0xD800]),
+    ];
+    for &len in lens {
+        let text = long_valid_text(len);
+        let mut positions: Vec<usize> = vec![0, text.len()];
+        let mid = (0..=text.len() / 2)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        positions.push(mid);
+        if let Some((i, _)) = text.char_indices().nth(1) {
+            positions.push(i);
+        }
+        if let Some((i, _)) = text.char_indices().last() {
+            positions.push(i);
+        }
+        for pos in positions {
+            for (bad, decoded) in pieces {
+                let (head, tail) = text.split_at(pos);
+                let bytes = [head.as_bytes(), bad, tail.as_bytes()].concat();
+                let model: Vec<u16> = head
+                    .encode_utf16()
+                    .chain(decoded.iter().copied())
+                    .chain(tail.encode_utf16())
+                    .collect();
+                assert_eq!(encode::utf8_to_utf16(&bytes), model, "len {len} at {pos}");
+                for size in destination_sizes(model.len(), bytes.len()) {
+                    let mut dst = vec![0xAAAAu16; size];
+                    match encode::utf8_to_utf16_into(&bytes, &mut dst) {
+                        Ok(w) => {
+                            assert!(size >= model.len());
+                            assert_eq!(&dst[..w], &model[..], "len {len} at {pos}, dst {size}");
+                        }
+                        Err(e) => {
+                            assert!(size < model.len(), "len {len} at {pos}, dst {size}");
+                            assert_eq!(e.needed(), model.len());
+                            assert!(dst.iter().all(|&u| u == 0xAAAA));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
