@@ -931,6 +931,21 @@ impl PartialEq<String> for EncStr {
     }
 }
 
+/// `String == EncStr`, the mirror of `EncStr == String`.
+///
+/// ```
+/// use makai_string::EncStr;
+///
+/// let units: Vec<u16> = "café".encode_utf16().collect();
+/// assert!(String::from("café") == EncStr::from_utf16(&units));
+/// assert!(String::from("cafe") != EncStr::from_utf16(&units));
+/// ```
+impl PartialEq<EncStr> for String {
+    fn eq(&self, other: &EncStr) -> bool {
+        *other == **self
+    }
+}
+
 impl PartialEq<Str> for EncStr {
     fn eq(&self, other: &Str) -> bool {
         *self == **other

@@ -121,6 +121,10 @@ pub const fn uses_simdutf() -> bool {
 /// let mut small = [0u8; 4];
 /// let err = encode::latin1_to_utf8_into(b"\xE9t\xE9", &mut small).unwrap_err();
 /// assert_eq!(err.needed(), 5);
+/// assert_eq!(
+///     err.to_string(),
+///     "destination too small: the output needs 5 elements (bytes for UTF-8, u16 units for UTF-16)"
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BufferTooSmall {
@@ -128,7 +132,8 @@ pub struct BufferTooSmall {
 }
 
 impl BufferTooSmall {
-    /// How many units the output needs.
+    /// How many elements the output needs: bytes for a UTF-8 destination, `u16` units for
+    /// a UTF-16 one.
     ///
     /// ```
     /// # use makai_string::encode;
@@ -144,7 +149,7 @@ impl fmt::Display for BufferTooSmall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "destination too small: the output needs {} units",
+            "destination too small: the output needs {} elements (bytes for UTF-8, u16 units for UTF-16)",
             self.needed
         )
     }
