@@ -591,12 +591,20 @@ impl EncStr {
     }
 
     /// The text as UTF-8: borrowed when the stored bytes already are (UTF-8, or ASCII
-    /// Latin-1), converted otherwise. Lone surrogates become U+FFFD.
+    /// Latin-1), converted otherwise. Lone surrogates become U+FFFD. The result is a
+    /// [`CowStr`](crate::CowStr) (re-exported as `makai_string::CowStr`); `.into()` gives a
+    /// std `Cow<str>`, and `.to_string()` a `String`.
     ///
     /// Aborts on allocation failure.
     ///
     /// ```
-    /// use makai_string::EncStr;
+    /// use makai_string::{CowStr, EncStr};
+    /// fn name(s: &EncStr) -> CowStr<'_> {
+    ///     s.to_utf8()
+    /// }
+    /// let latin1 = EncStr::from_latin1(b"caf\xE9");
+    /// let c: std::borrow::Cow<'_, str> = name(&latin1).into();
+    /// assert_eq!(c, "café");
     /// let s = EncStr::from_utf16(&[0x61, 0xD800]);
     /// assert_eq!(s.to_utf8(), "a\u{FFFD}");
     /// assert!(!EncStr::from("b").to_utf8().is_owned());

@@ -23,6 +23,8 @@ pub use builder::{DisplayLen, Filler, StringBuilder};
 pub use enc_str::{EncStr, Encoding};
 pub use interner::{Interner, SyncInterner};
 pub use makai_error::AllocError;
+/// The string [`EncStr::to_utf8`] returns (re-exported from makai-ptr).
+pub use makai_ptr::CowStr;
 pub use path_buffer::{PATH_MAX, PathBuffer, PathBufferError, PooledPathBuffer, path_buffer};
 pub use shared::Str;
 pub use smol::SmolStr;

@@ -38,8 +38,6 @@ const SEP: u8 = b'/';
 /// use makai_string::{PathBuffer, PathBufferError};
 ///
 /// let mut p = PathBuffer::new();
-/// // Not under Miri: memchr's aligned vector loads over a long input are a false positive of
-/// // `-Zmiri-symbolic-alignment-check`.
 /// # #[cfg(not(miri))] {
 /// let long = vec![b'x'; 5000];
 /// assert!(matches!(p.push(&long), Err(PathBufferError::TooLong { .. })));
@@ -425,12 +423,22 @@ thread_local! {
 }
 
 /// A [`PathBuffer`] borrowed from this thread's pool; it goes back (emptied) when the guard
-/// drops. Dereferences to the buffer.
+/// drops. Dereferences to the buffer, and is `AsRef<Path>`, `AsRef<[u8]>` and `AsRef<ZStr>`
+/// like it, so `&p` goes straight to `std::fs` and `makai_error::fs` functions.
+///
+/// The guard is `Send`: dropped on another thread, the buffer joins *that* thread's pool
+/// (or is freed if that pool is full or being torn down), not the pool it came from.
 ///
 /// ```
+/// use makai_string::ZStr;
+///
 /// let mut p = makai_string::path_buffer();
 /// p.push("/tmp")?;
 /// assert_eq!(p.as_bytes(), b"/tmp");
+/// assert!(std::fs::metadata(&p).is_ok() || cfg!(miri) || !cfg!(unix));
+/// let bytes: &[u8] = p.as_ref();
+/// let z: &ZStr = p.as_ref();
+/// assert_eq!(bytes, z.as_bytes());
 /// # Ok::<(), makai_string::PathBufferError>(())
 /// ```
 pub struct PooledPathBuffer {
@@ -503,6 +511,24 @@ impl Drop for PooledPathBuffer {
                 pool.push(buf);
             }
         });
+    }
+}
+
+impl AsRef<ZStr> for PooledPathBuffer {
+    fn as_ref(&self) -> &ZStr {
+        self.as_zstr()
+    }
+}
+
+impl AsRef<[u8]> for PooledPathBuffer {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl AsRef<std::path::Path> for PooledPathBuffer {
+    fn as_ref(&self) -> &std::path::Path {
+        self.as_path()
     }
 }
 
