@@ -103,6 +103,20 @@ impl Encoding {
 /// assert!(!utf8.to_utf8().is_owned()); // borrowed: no conversion needed
 /// assert_eq!(utf16.encoding(), Encoding::Utf16);
 /// ```
+///
+/// # Looking up a map by `&str`
+///
+/// `EncStr` is not `Borrow<str>`: it hashes by code points, which a `str` does not. Look up
+/// with `&EncStr::from(s)`, which stays inline (no allocation) for up to 15 bytes:
+///
+/// ```
+/// use std::collections::HashMap;
+/// use makai_string::EncStr;
+///
+/// let units: Vec<u16> = "café".encode_utf16().collect();
+/// let map = HashMap::from([(EncStr::from_utf16(&units), 1)]);
+/// assert_eq!(map.get(&EncStr::from("café")), Some(&1));
+/// ```
 #[doc(alias = "bun.String")]
 #[repr(C)]
 pub struct EncStr {
@@ -1044,14 +1058,58 @@ impl fmt::Display for EncStr {
 }
 
 impl fmt::Debug for EncStr {
-    /// The encoding and the text: `Latin1("café")`.
+    /// The encoding and the text: `Latin1("café")`; a lone surrogate prints as `\u{d800}`.
+    ///
+    /// ```
+    /// use makai_string::EncStr;
+    /// let lone = EncStr::from_utf16(&[0x61, 0xD800, 0x22]);
+    /// assert_eq!(format!("{lone:?}"), r#"Utf16("a\u{d800}\"")"#);
+    /// let replaced = EncStr::from_utf16(&[0x61, 0xFFFD]);
+    /// assert_eq!(format!("{replaced:?}"), "Utf16(\"a\u{FFFD}\")");
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self.encoding() {
             Encoding::Latin1 => "Latin1",
             Encoding::Utf8 => "Utf8",
             Encoding::Utf16 => "Utf16",
         };
-        f.debug_tuple(name).field(&&*self.to_utf8()).finish()
+        match self.as_utf16() {
+            Some(units) if !crate::encode::is_utf16(units) => {
+                f.debug_tuple(name).field(&LoneSurrogates(units)).finish()
+            }
+            _ => f.debug_tuple(name).field(&&*self.to_utf8()).finish(),
+        }
+    }
+}
+
+/// UTF-16 with lone surrogates, debug-printed like a `str` with each lone surrogate as
+/// `\u{d800}` (as std prints WTF-8), so it never looks like U+FFFD.
+struct LoneSurrogates<'a>(&'a [u16]);
+
+impl fmt::Debug for LoneSurrogates<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        f.write_char('"')?;
+        let mut run = String::new();
+        let flush = |run: &mut String, f: &mut fmt::Formatter<'_>| -> fmt::Result {
+            if !run.is_empty() {
+                let quoted = format!("{run:?}");
+                f.write_str(&quoted[1..quoted.len() - 1])?;
+                run.clear();
+            }
+            Ok(())
+        };
+        for r in char::decode_utf16(self.0.iter().copied()) {
+            match r {
+                Ok(c) => run.push(c),
+                Err(e) => {
+                    flush(&mut run, f)?;
+                    write!(f, "\\u{{{:x}}}", e.unpaired_surrogate())?;
+                }
+            }
+        }
+        flush(&mut run, f)?;
+        f.write_char('"')
     }
 }
 
