@@ -82,6 +82,34 @@ impl From<PathBufferError> for std::io::Error {
     }
 }
 
+/// The error `open` reports for such a path, so `?` works in functions that return
+/// [`FsError`](makai_error::FsError): `ENAMETOOLONG` for a path too long (as Node reports
+/// it), `EINVAL` for an interior NUL. The syscall is `open`, the usual next step.
+///
+/// ```
+/// use makai_error::{Errno, FsError};
+///
+/// fn open_cfg(dir: &[u8]) -> Result<std::fs::File, FsError> {
+///     let mut p = makai_string::path_buffer();
+///     p.push(dir)?.push("cfg")?;
+///     makai_error::fs::open(p.as_path())
+/// }
+/// # #[cfg(not(miri))] {
+/// let err = open_cfg(&vec![b'x'; 5000]).unwrap_err();
+/// assert_eq!(err.errno(), Some(Errno::NAMETOOLONG));
+/// # }
+/// assert_eq!(open_cfg(b"a\0b").unwrap_err().errno(), Some(Errno::INVAL));
+/// ```
+impl From<PathBufferError> for makai_error::FsError {
+    fn from(e: PathBufferError) -> makai_error::FsError {
+        let errno = match e {
+            PathBufferError::TooLong { .. } => makai_error::Errno::NAMETOOLONG,
+            PathBufferError::InteriorNul => makai_error::Errno::INVAL,
+        };
+        makai_error::SysError::new(errno, makai_error::Syscall::Open).into()
+    }
+}
+
 /// A path of up to [`PATH_MAX`]` - 1` bytes built in place, always NUL-terminated, never on
 /// the heap (Bun's `PathBuffer`). It is [`PATH_MAX`] bytes plus a length, so prefer a pooled
 /// one from [`path_buffer`] over one on the stack in deep call chains.
