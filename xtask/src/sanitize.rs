@@ -23,6 +23,10 @@ const SANITIZER_PROPTEST_CASES: &str = "16";
 /// The only target the sanitizers are run on.
 const TARGET: &str = "x86_64-unknown-linux-gnu";
 
+/// The ThreadSanitizer suppressions file, relative to the workspace root. Each entry in it
+/// says why the race it hides is harmless; today only crossbeam-deque's speculative slot read.
+const TSAN_SUPPRESSIONS: &str = "xtask/tsan-suppressions.txt";
+
 /// Test-name filters (substrings of the test's path) of the tests that share data between
 /// threads. The rule: such a test has `thread` in its name; makai-task is about threads, so all
 /// of its test modules run; the other entries are tests named before the rule.
@@ -76,7 +80,7 @@ fn lane_env(
     sanitizer: &str,
     c_defines: &str,
     dir: &str,
-    options: (&'static str, &'static str),
+    options: (&'static str, String),
 ) -> Result<Vec<(&'static str, String)>> {
     let target_dir = project_root().join("target").join(dir);
     let target_dir = target_dir.to_str().ok_or("target dir is not UTF-8")?;
@@ -90,7 +94,7 @@ fn lane_env(
         ("CXXFLAGS_x86_64_unknown_linux_gnu", c_flags),
         ("CARGO_TARGET_DIR", target_dir.to_owned()),
         ("PROPTEST_CASES", SANITIZER_PROPTEST_CASES.to_owned()),
-        (options.0, options.1.to_owned()),
+        options,
     ])
 }
 
@@ -108,7 +112,7 @@ fn address(sh: &Shell, crates: &[String]) -> Result {
         "asan",
         (
             "ASAN_OPTIONS",
-            "detect_leaks=1:detect_stack_use_after_return=1:allocator_may_return_null=1",
+            "detect_leaks=1:detect_stack_use_after_return=1:allocator_may_return_null=1".to_owned(),
         ),
     )?;
     let packages = package_args(crates);
@@ -125,13 +129,20 @@ fn address(sh: &Shell, crates: &[String]) -> Result {
 /// code under ThreadSanitizer. One cargo run for all crates, so the dependencies are built once
 /// with one feature set.
 fn thread(sh: &Shell, crates: &[String]) -> Result {
+    let suppressions = project_root().join(TSAN_SUPPRESSIONS);
+    let suppressions = suppressions
+        .to_str()
+        .ok_or("suppressions path is not UTF-8")?;
     let env = lane_env(
         "thread",
         "-DMI_TSAN=1",
         "tsan",
         (
             "TSAN_OPTIONS",
-            "halt_on_error=1:second_deadlock_stack=1:allocator_may_return_null=1",
+            format!(
+                "halt_on_error=1:second_deadlock_stack=1:allocator_may_return_null=1:\
+                 suppressions={suppressions}"
+            ),
         ),
     )?;
     let packages = package_args(crates);
