@@ -135,7 +135,13 @@ impl HiveRef {
     #[inline]
     fn base_addr<T>(&self) -> usize {
         let after = self.0.addr().get() + 2 * size_of::<u64>();
-        after.next_multiple_of(align_of::<T>())
+        if align_of::<T>() <= align_of::<u64>() {
+            // `summary` is a `u64`, so `after` is already a multiple of the slot alignment:
+            // slot 0 is right after `claims` (a constant offset, no rounding on the free path).
+            after
+        } else {
+            after.next_multiple_of(align_of::<T>())
+        }
     }
 
     /// Index of the slot at `ptr`, which must be a slot of this hive.
@@ -598,36 +604,41 @@ where
     #[inline]
     #[must_use]
     pub fn next_free_index(&self) -> Option<usize> {
-        if Self::WORDS == 1 {
+        self.find_free().map(|(w, b, _)| w * WORD + b)
+    }
+
+    /// The lowest free slot as (bitmap word `w`, bit `b`, the word's current value), so that
+    /// [`take_slot`](Self::take_slot) sets the bit without a second index split and load.
+    #[inline]
+    fn find_free(&self) -> Option<(usize, usize, u64)> {
+        let w = if Self::WORDS == 1 {
             // One word: no need to ask the summary which word has room (one load fewer on the
             // allocation's critical path).
-            let b = (!self.word(0).get()).trailing_zeros() as usize;
-            return (b < N).then_some(b);
-        }
-        let free_words = !self.summary.get() & Self::LIVE_WORDS;
-        if free_words == 0 {
-            return None;
-        }
-        let w = free_words.trailing_zeros() as usize;
-        let b = (!self.word(w).get()).trailing_zeros() as usize;
-        let index = w * WORD + b;
+            0
+        } else {
+            let free_words = !self.summary.get() & Self::LIVE_WORDS;
+            if free_words == 0 {
+                return None;
+            }
+            free_words.trailing_zeros() as usize
+        };
+        let word = self.word(w).get();
+        let b = (!word).trailing_zeros() as usize;
         // Only the last word can be partial, and every word before it is full: an index past
-        // the end means there is no free slot.
-        (index < N).then_some(index)
+        // the end (or `b == 64` in a full single word) means there is no free slot.
+        (w * WORD + b < N).then_some((w, b, word))
     }
 
     /// Marks the lowest free slot as owned and returns its index.
     #[inline]
     fn take_slot(&self) -> Option<usize> {
-        let index = self.next_free_index()?;
-        let (w, b) = (index / WORD, index % WORD);
-        let cell = self.word(w);
-        let word = cell.get() | (1 << b);
-        cell.set(word);
+        let (w, b, word) = self.find_free()?;
+        let word = word | (1 << b);
+        self.word(w).set(word);
         if word == u64::MAX {
             self.summary.set(self.summary.get() | (1 << w));
         }
-        Some(index)
+        Some(w * WORD + b)
     }
 
     /// `true` when slot `index` is owned.
