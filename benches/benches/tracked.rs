@@ -7,7 +7,7 @@
 //! - `tracked_bt8`: `Tracked<Global>` with 8-frame backtraces (a stack walk per allocation
 //!   and per free);
 //! - `debug_scope`: `DebugScope<Global>`, which in this release build must be the bare
-//!   allocator (DESIGN.md target: identical within noise).
+//!   allocator (target: identical within noise).
 //!
 //! Groups:
 //! - `tracked_pair`: allocate and free one 64-byte block (the allocator's hot path);

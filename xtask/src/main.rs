@@ -16,7 +16,7 @@ use sanitize::sanitize;
 
 /// The lints of `-D warnings` applied to every stage that compiles code.
 const DENY_WARNINGS: &str = "-D warnings";
-/// Flags for every Miri run: strict provenance and symbolic alignment (DESIGN.md §5).
+/// Flags for every Miri run: strict provenance and symbolic alignment (docs/TESTING.md, "Miri").
 /// Miri isolates the interpreted program from the host environment, so `PROPTEST_CASES` has to
 /// be forwarded explicitly or proptest would run its full default case count.
 const MIRIFLAGS: &str =

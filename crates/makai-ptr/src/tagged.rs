@@ -16,7 +16,7 @@
 //! free (32-bit targets, aarch64 Android) only the low-bit scheme exists, and a union that
 //! needs more is a compile error naming the payload.
 //!
-//! The union picks its scheme by itself (`DESIGN.md` §6: no opt-in syntax), so a union never
+//! The union picks its scheme by itself (there is no opt-in syntax), so a union never
 //! fails to compile on x86-64 or aarch64 Linux/macOS/Windows just because a payload has small
 //! alignment. The explicit low-bit type [`TaggedPtr<T, BITS>`] is where the compile-time
 //! alignment check is a hard error: `TaggedPtr<u8, 1>` does not compile.
