@@ -13,6 +13,7 @@ use xshell::{Cmd, Shell, cmd};
 
 mod sanitize;
 use sanitize::sanitize;
+mod tidy;
 
 /// The lints of `-D warnings` applied to every stage that compiles code.
 const DENY_WARNINGS: &str = "-D warnings";
@@ -27,7 +28,7 @@ const MIRI_PROPTEST_CASES: &str = "4";
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <ci | fmt | lint | test | doc | bench | miri | sanitize | loom | fuzz [--secs N] [--target NAME]>";
+const USAGE: &str = "usage: cargo xtask <ci | fmt | tidy | lint | test | doc | bench | miri | sanitize | loom | fuzz [--secs N] [--target NAME]>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -85,6 +86,11 @@ const ALL_STAGES: &[Stage] = &[
         name: "fmt",
         what: "rustfmt check",
         run: fmt,
+    },
+    Stage {
+        name: "tidy",
+        what: "the code map, crate graph, module docs and ignore reasons match the tree",
+        run: tidy::tidy,
     },
     Stage {
         name: "lint",
