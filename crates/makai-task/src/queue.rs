@@ -53,6 +53,18 @@ impl<T> Link<T> {
     }
 }
 
+#[cfg(makai_loom)]
+impl<T> Link<T> {
+    /// For the loom models: a non-atomic read of the link, as the owner's free of a popped
+    /// item is. loom reports it if a producer's store to the link does not happen before it.
+    #[doc(hidden)]
+    pub fn loom_assert_quiescent(&self) {
+        // SAFETY: loom's `unsync_load` is a checked model of a plain read; under loom it
+        // reads the model's value and reports a concurrent store instead of racing.
+        let _ = unsafe { self.next.unsync_load() };
+    }
+}
+
 impl<T> Default for Link<T> {
     fn default() -> Self {
         Self::new()
@@ -403,10 +415,16 @@ impl<T: Linked> UnboundedQueue<T> {
         let prev = self.back.swap(last, Ordering::Release);
         // SAFETY: `first` is still ours to write: the consumer waits for this store (it sees
         // `unset()` until then) before it touches `first`'s link or hands `first` out.
-        // Relaxed: the item it names was published by its own producer's swap (see above),
-        // and our `unset()` store comes before our swap, so a consumer that took `first`
-        // reads either `unset()` or this value, never an older one.
-        unsafe { next_of(first) }.store(prev, Ordering::Relaxed);
+        // Release, paired with the consumer's Acquire load in `wait_set`: this store is the
+        // producer's last access to `first`, and the consumer goes on to write the link and
+        // to hand `first` to its owner, who may free it. Reading the value alone (Relaxed)
+        // would not order this store before those accesses: the store and the owner's free
+        // would race (Miri reported exactly that for a `ConcurrentTask` freed by the event
+        // loop; the loom models check it with a non-atomic read of the link after each pop).
+        // The item it names was published by its own producer's swap (see above), and our
+        // `unset()` store comes before our swap, so a consumer that took `first` reads either
+        // `unset()` or this value, never an older one.
+        unsafe { next_of(first) }.store(prev, Ordering::Release);
     }
 
     /// Whether the queue looks empty right now (a concurrent push may change that at once).
@@ -578,9 +596,11 @@ impl<T: Linked> Consumer<'_, T> {
 /// with its swap), and returns the item it stored (the one pushed before, or null).
 fn wait_set<T>(link: &AtomicPtr<T>) -> *mut T {
     loop {
-        // Relaxed: the item named here was published to us by our Acquire swap in
-        // `take_chain` (see `push_chain`); only the value matters.
-        let before = link.load(Ordering::Relaxed);
+        // Acquire: pairs with the producer's Release store of this link in `push_chain`, its
+        // last access to the item, so everything the consumer and the item's owner do with
+        // the item afterwards (rewriting the link, freeing the item) happens after it. The
+        // item named by the value was published to us by our Acquire swap in `take_chain`.
+        let before = link.load(Ordering::Acquire);
         if before != unset() {
             return before;
         }

@@ -44,6 +44,9 @@ fn new_item(value: u32) -> NonNull<Item> {
 fn take(item: NonNull<Item>) -> u32 {
     // SAFETY: every item is a leaked box, popped once.
     let item = unsafe { Box::from_raw(item.as_ptr()) };
+    // Freeing the item is a plain write to its link: every producer store to the link must
+    // happen before it (weakening the link store's Release or `wait_set`'s Acquire fails here).
+    item.link.loom_assert_quiescent();
     // SAFETY: popped: the producer is done with it (loom checks that claim).
     item.value.with(|v| unsafe { *v })
 }
@@ -51,6 +54,9 @@ fn take(item: NonNull<Item>) -> u32 {
 /// Two producers push one item each; the consumer pops until it has both.
 /// Key ordering: the producers' Release swap of `back` paired with the consumer's Acquire
 /// swap that takes the chain (weakening either one fails this model and the next two).
+/// Second key ordering: the producer's Release store of its item's link after the swap, paired
+/// with the consumer's Acquire load of it (weakening either one fails this model and the next
+/// two when `take` frees the item).
 #[test]
 fn queue_push_push_pop() {
     loom::model(|| {
