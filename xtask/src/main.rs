@@ -13,6 +13,7 @@ use xshell::{Cmd, Shell, cmd};
 
 mod sanitize;
 use sanitize::sanitize;
+mod features;
 mod tidy;
 
 /// The lints of `-D warnings` applied to every stage that compiles code.
@@ -28,7 +29,7 @@ const MIRI_PROPTEST_CASES: &str = "4";
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <ci | fmt | tidy | lint | test | doc | bench | miri | sanitize | loom | fuzz [--secs N] [--target NAME]>";
+const USAGE: &str = "usage: cargo xtask <ci | fmt | tidy | lint | test | doc | features | bench | miri | sanitize | loom | fuzz [--secs N] [--target NAME]>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -106,6 +107,11 @@ const ALL_STAGES: &[Stage] = &[
         name: "doc",
         what: "rustdoc with -D warnings",
         run: doc,
+    },
+    Stage {
+        name: "features",
+        what: "each crate with no default features and each feature alone; the declared rust-version",
+        run: features::features,
     },
     Stage {
         name: "bench",
