@@ -45,15 +45,72 @@ unsafe fn load2(p: *const u8) -> u64 {
     u64::from(u16::from_le(unsafe { p.cast::<u16>().read_unaligned() }))
 }
 
+/// Bytes 8..16 of an inline string of each length below 16 before its data is OR-ed in (as a
+/// little-endian number): the length tag `SHORT_TAG + len` in byte 15, zeros elsewhere. One
+/// load (an `or` from memory) instead of an add, a shift and, before 16 got its own branch, a
+/// `cmov` to clear it at 16 bytes.
+static SHORT_TAGS: [u64; INLINE_CAP] = {
+    let mut words = [0; INLINE_CAP];
+    let mut len = 0;
+    while len < INLINE_CAP {
+        words[len] = ((SHORT_TAG as u64) + len as u64) << 56;
+        len += 1;
+    }
+    words
+};
+
+/// Bytes `0..len` of `s` (`len < 8`) as a little-endian number, zero above: two overlapping
+/// 4-byte loads (4..=7), two 2-byte loads (2..=3), or one byte (0..=1, read from a zero byte
+/// when `s` is empty), never past the end of `s`.
+///
+/// # Safety
+///
+/// `p..p + len` is readable and `len < 8`.
+#[inline(always)]
+unsafe fn load_short(p: *const u8, len: usize) -> u64 {
+    if len >= 4 {
+        // SAFETY: `4 <= len`, so bytes `0..4` are readable (caller's contract).
+        let head = unsafe { load4(p) };
+        // SAFETY: `4 <= len`, so `len - 4` is inside the readable bytes.
+        let last4 = unsafe { p.add(len - 4) };
+        // SAFETY: bytes `len - 4..len` are readable.
+        let tail = unsafe { load4(last4) };
+        // Overlapping bytes are equal, so OR-ing them is harmless. Shift: 0..=24 bits.
+        head | tail << ((len - 4) * 8)
+    } else if len >= 2 {
+        // SAFETY: `2 <= len`, so bytes `0..2` are readable.
+        let head = unsafe { load2(p) };
+        // SAFETY: `2 <= len`, so `len - 2` is inside the readable bytes.
+        let last2 = unsafe { p.add(len - 2) };
+        // SAFETY: bytes `len - 2..len` are readable.
+        let tail = unsafe { load2(last2) };
+        // As above; shift 0 or 8 bits.
+        head | tail << ((len - 2) * 8)
+    } else {
+        // One byte, or none: read the zero byte instead of an empty string's dangling
+        // pointer (a select between two valid pointers, not a branch).
+        static ZERO: u8 = 0;
+        let from = if len == 1 { p } else { &raw const ZERO };
+        // SAFETY: `from` is the first byte of a one-byte string, or a static byte.
+        u64::from(unsafe { from.read() })
+    }
+}
+
 impl Repr {
     /// An inline string holding `s`.
     ///
-    /// Four length classes, each a fixed sequence of loads (never past the end of `s`) and
-    /// shifts: 8..=16 bytes (two overlapping 8-byte loads), 4..=7 (two 4-byte), 2..=3 (two
-    /// 2-byte), 0..=1 (one byte, read from a zero byte when `s` is empty). Measured against
-    /// compact_str (docs/BENCHMARKS.md): the earlier three-byte-loads path for 1..=3 bytes
-    /// cost 1.4x compact_str's two 2-byte loads, and sending 8 bytes down the 4-byte path
-    /// cost 1.5x its one 8-byte load.
+    /// Five length classes, each a fixed sequence of loads (never past the end of `s`), tested
+    /// in this order: 16 bytes (two 8-byte loads, no shift, no tag: the last data byte is byte
+    /// 15), 0..=7 (see [`load_short`]), 8 (one 8-byte load), 9..=15 (two overlapping 8-byte
+    /// loads and one shift). Below 16 the length tag comes from [`SHORT_TAGS`].
+    ///
+    /// Why this order and these classes (x86-64, 1024 distinct keys of one length built and
+    /// dropped per iteration, docs/BENCHMARKS.md): the time follows the taken branches on a
+    /// length's path more than its instruction count. The earlier single class for 8..=16
+    /// (a tail shift of 0..=64 bits done as two halves, and a `cmp`/`cmov` to drop the tag
+    /// at 16) cost 1.5x compact_str at 8 bytes and 1.15-1.35x at 15-16; with 16 tested first
+    /// (its path falls through), 8 on its own (no shift) and the tag one `or` from memory,
+    /// every length from 0 to 16 builds in less time than compact_str's.
     ///
     /// # Panics
     ///
@@ -64,53 +121,33 @@ impl Repr {
         let len = s.len();
         assert!(len <= INLINE_CAP, "inline string longer than 16 bytes");
         let p = s.as_ptr();
-        // Bytes 0..8 (`lo`) and 8..16 (`hi`) as little-endian numbers, zero past `len`.
-        let (lo, hi) = if len >= 8 {
-            // SAFETY: `8 <= len`, so bytes `0..8` are inside `s`.
-            let head = unsafe { load8(p) };
-            // SAFETY: `8 <= len`, so `len - 8` is inside `s`.
-            let last8 = unsafe { p.add(len - 8) };
-            // SAFETY: bytes `len - 8..len` are inside `s`.
-            let tail = unsafe { load8(last8) };
-            // `tail` holds bytes `len - 8..len`; the first `16 - len` of them are already in
-            // `head`, so it moves right by `128 - 8 * len` bits: 0..=64. A 64-bit shift does
-            // not exist, so it is done as two equal halves of 0..=32 bits (8 bytes give 0
-            // with no branch of their own).
-            let half = (INLINE_CAP - len) * 4;
-            (head, (tail >> half) >> half)
-        } else if len >= 4 {
-            // SAFETY: `4 <= len`, so bytes `0..4` are inside `s`.
-            let head = unsafe { load4(p) };
-            // SAFETY: `4 <= len`, so `len - 4` is inside `s`.
-            let last4 = unsafe { p.add(len - 4) };
-            // SAFETY: bytes `len - 4..len` are inside `s`.
-            let tail = unsafe { load4(last4) };
-            // Overlapping bytes are equal, so OR-ing them is harmless. Shift: 0..=24 bits.
-            (head | tail << ((len - 4) * 8), 0)
-        } else if len >= 2 {
-            // SAFETY: `2 <= len`, so bytes `0..2` are inside `s`.
-            let head = unsafe { load2(p) };
-            // SAFETY: `2 <= len`, so `len - 2` is inside `s`.
-            let last2 = unsafe { p.add(len - 2) };
-            // SAFETY: bytes `len - 2..len` are inside `s`.
-            let tail = unsafe { load2(last2) };
-            // As above; shift 0 or 8 bits.
-            (head | tail << ((len - 2) * 8), 0)
+        // Bytes 0..8 (`lo`) and 8..16 (`hi`) as little-endian numbers, zero past `len`, with
+        // the length tag in byte 15 below 16 bytes.
+        let (lo, hi) = if len == INLINE_CAP {
+            // SAFETY: `s` is 16 bytes long: bytes `0..8` and `8..16` are inside it.
+            unsafe { (load8(p), load8(p.add(8))) }
         } else {
-            // One byte, or none: read the zero byte instead of an empty string's dangling
-            // pointer (a select between two valid pointers, not a branch).
-            static ZERO: u8 = 0;
-            let from = if len == 1 { p } else { &raw const ZERO };
-            // SAFETY: `from` is the first byte of a one-byte `s`, or a static byte.
-            (u64::from(unsafe { from.read() }), 0)
+            let tag = SHORT_TAGS[len];
+            if len < 8 {
+                // SAFETY: `len < 8` and `s` has `len` readable bytes.
+                (unsafe { load_short(p, len) }, tag)
+            } else if len == 8 {
+                // SAFETY: `s` is 8 bytes long.
+                (unsafe { load8(p) }, tag)
+            } else {
+                // SAFETY: `8 < len`, so bytes `0..8` are inside `s`.
+                let head = unsafe { load8(p) };
+                // SAFETY: `8 < len`, so `len - 8` is inside `s`.
+                let last8 = unsafe { p.add(len - 8) };
+                // SAFETY: bytes `len - 8..len` are inside `s`.
+                let tail = unsafe { load8(last8) };
+                // `tail` holds bytes `len - 8..len`; the first `16 - len` of them are already
+                // in `head`, so it moves right by `128 - 8 * len` bits: 8..=56 for 9..=15
+                // bytes, which also leaves byte 15 zero for the tag.
+                (head, tail >> ((INLINE_CAP - len) * 8) | tag)
+            }
         };
-        // Byte 15 is the length tag below 16 bytes, and the last data byte at 16.
-        let tag = if len < INLINE_CAP {
-            u64::from(SHORT_TAG + len as u8) << 56
-        } else {
-            0
-        };
-        let words = [lo.to_le(), (hi | tag).to_le()];
+        let words = [lo.to_le(), hi.to_le()];
         // SAFETY: 16 initialised bytes; byte 15 is a length tag (at most 0xCF) or, for 16
         // bytes, the last byte of UTF-8 (below 0xC0); bytes past `len` are zero; the data is
         // UTF-8 (`s` is a `&str`). Both are 16 bytes; `transmute` ignores alignment.
