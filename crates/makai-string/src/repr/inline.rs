@@ -10,7 +10,7 @@
 //! (8-, 4-, 2- or 1-byte, overlapping, never past its end), a shift to drop the overlap, and the
 //! length tag OR-ed into byte 15; the infallible constructors never build a `Result`.
 
-use super::{INLINE_CAP, Repr, SHORT_TAG, STATIC_TAG};
+use super::{EXT_TAG, INLINE_CAP, Repr, SHORT_TAG, STATIC_TAG};
 
 /// Reads 8 bytes at `p` as a little-endian number.
 ///
@@ -164,12 +164,33 @@ impl Repr {
     /// Equality of two representations, any forms.
     ///
     /// Two inline strings are equal exactly when their 16 bytes are (the padding is zero and
-    /// the length is in byte 15): one 16-byte compare, no call, no branch on the length. Mixed
-    /// or pointer forms go through [`bytes_eq`].
+    /// the length is in byte 15): one 16-byte compare, no call, no branch on the length. Two
+    /// heap (or two static) strings of the same length, the shape of comparing stored keys,
+    /// are found with one more compare (bytes 8..16: tag and length together) and go straight
+    /// to [`bytes_eq`] with their words as the data pointers. Other pairs (mixed forms,
+    /// adopted buffers, different lengths) go through `as_bytes` first.
+    ///
+    /// Where the time went (x86-64, 4096 shuffled pairs of 24-byte heap strings, half
+    /// equal): with every pair through `as_bytes`, each side paid a branch on the inline tag
+    /// for its length and one on the adopted tag for its data pointer, 0.85-0.88x `String`'s
+    /// `==`; the shortcut skips both.
     #[inline(always)]
     pub(crate) fn eq_repr(&self, other: &Repr) -> bool {
-        if self.tag().max(other.tag()) < STATIC_TAG {
+        let tag = self.tag();
+        if tag.max(other.tag()) < STATIC_TAG {
             return self.inline_bytes() == other.inline_bytes();
+        }
+        if tag < EXT_TAG && self.same_tag_and_pointer_len(other) {
+            // Both static or both heap (`tag` is a pointer tag and the tags are equal), of
+            // the same length `n`: each word is the data pointer.
+            let n = self.pointer_len();
+            // SAFETY: a static or heap form's word points at its `n` bytes, which live as
+            // long as the representation (a `'static` string, or a buffer it holds a
+            // reference to).
+            let a = unsafe { std::slice::from_raw_parts(self.word(), n) };
+            // SAFETY: as above, for `other` (same form, same length).
+            let b = unsafe { std::slice::from_raw_parts(other.word(), n) };
+            return bytes_eq(a, b);
         }
         bytes_eq(self.as_bytes(), other.as_bytes())
     }
@@ -273,6 +294,53 @@ mod tests {
         let st = Repr::from_static("héllo");
         assert!(st.eq_repr(&a) && a.eq_repr(&st));
         assert!(st.eq_str("héllo") && !st.eq_str("hello"));
+    }
+
+    #[test]
+    fn same_form_pointer_pairs_compare_by_bytes_at_short_lengths_too() {
+        // Two heap buffers (a `SmolStr` with spare capacity, frozen: heap even when short) or
+        // two static strings of one length take `eq_repr`'s shortcut; it must compare the
+        // bytes, at lengths inside and outside `bytes_eq`'s chunk range.
+        const TEXT: &str = "0123456789abcdefghijklmnopqrstuvwxyz";
+        const OTHER: &str = "0123456789abcdefghijklmnopqrstuvwxyZ";
+        let heap = |s: &str| {
+            let mut b = crate::SmolStr::with_capacity(64);
+            b.push_str(s);
+            b
+        };
+        for n in (0..=TEXT.len()).filter(|&n| !cfg!(miri) || n % 5 < 2 || n >= 15) {
+            let s = &TEXT[..n];
+            let (a, b) = (heap(s).freeze(), heap(s).freeze());
+            assert!(!a.is_inline() && !a.is_static(), "len {n}");
+            let (sa, sb) = (
+                crate::Str::from_static(&TEXT[..n]),
+                crate::Str::from_static(s),
+            );
+            assert!(
+                a == b && b == a && sa == sb && a == sa && sb == b,
+                "len {n}"
+            );
+            assert!(heap(s) == heap(s), "SmolStr, len {n}");
+            if n > 0 {
+                // The last byte differs (the shape of the benchmark's unequal half), then the first.
+                let last = &OTHER[TEXT.len() - n..];
+                let mut first = String::from("#");
+                first.push_str(&s[1..]);
+                for t in [String::from(&s[..n - 1]) + &last[n - 1..], first] {
+                    let o = heap(&t).freeze();
+                    assert!(a != o && o != a, "len {n}: {t}");
+                    assert!(heap(s) != heap(&t), "SmolStr, len {n}: {t}");
+                }
+                let st = crate::Str::from_static(&OTHER[..n]);
+                assert_eq!(sa == st, n < TEXT.len(), "static, len {n}");
+            }
+            let longer = heap(&TEXT[..(n + 1).min(TEXT.len())]).freeze();
+            assert_eq!(
+                a == longer,
+                n == TEXT.len(),
+                "len {n} against one more byte"
+            );
+        }
     }
 
     #[test]

@@ -268,6 +268,20 @@ impl Repr {
         }
     }
 
+    /// Whether `self` and `other` have the same byte 15 and, if that is a pointer tag, the
+    /// same length. On 64-bit targets both sit in bytes 8..16: one compare.
+    #[inline(always)]
+    pub(crate) const fn same_tag_and_pointer_len(&self, other: &Repr) -> bool {
+        #[cfg(target_pointer_width = "64")]
+        {
+            self.high_word() == other.high_word()
+        }
+        #[cfg(target_pointer_width = "32")]
+        {
+            self.tag() == other.tag() && self.pointer_len() == other.pointer_len()
+        }
+    }
+
     /// The length of an inline string.
     #[inline(always)]
     const fn inline_len(&self) -> usize {
