@@ -97,6 +97,20 @@ pub(super) unsafe fn grow(data: NonNull<u8>, new_cap: usize) -> Result<NonNull<u
     Ok(unsafe { block.add(HEADER) })
 }
 
+/// A heap buffer holding a copy of `s`, with a count of 1; returns its data pointer. Out
+/// of line: the callers' inline paths stay small.
+///
+/// # Errors
+///
+/// [`AllocError`] when the buffer cannot be allocated.
+#[inline(never)]
+fn copy_to_heap(s: &str) -> Result<NonNull<u8>, AllocError> {
+    let data = alloc(s.len())?;
+    // SAFETY: the buffer has room for `s.len()` bytes and is distinct from `s`.
+    unsafe { ptr::copy_nonoverlapping(s.as_ptr(), data.as_ptr(), s.len()) };
+    Ok(data)
+}
+
 impl Repr {
     /// The heap form for a buffer made by `alloc`.
     ///
@@ -125,17 +139,21 @@ impl Repr {
         unsafe { Repr::pointer(word, 0, HEAP_TAG) }
     }
 
-    /// A heap copy of `s` (any length) with a count of 1. Out of line: the callers' inline
-    /// paths stay small.
+    /// A heap copy of `s` (any length) with a count of 1.
+    ///
+    /// The allocation and the copy are out of line ([`copy_to_heap`]) and return only the
+    /// data pointer, one register (`Result<NonNull<u8>, AllocError>` uses the null niche);
+    /// the two words of the representation are put together here, in the caller's
+    /// registers. Before, the whole function was out of line and returned a
+    /// `Result<Repr, AllocError>`, which x86-64 passes through memory: the callee wrote 16
+    /// bytes and the caller read them back.
     ///
     /// # Errors
     ///
     /// [`AllocError`] when the buffer cannot be allocated.
-    #[inline(never)]
+    #[inline(always)]
     pub(crate) fn try_heap_copy(s: &str) -> Result<Repr, AllocError> {
-        let data = alloc(s.len())?;
-        // SAFETY: the buffer has room for `s.len()` bytes and is distinct from `s`.
-        unsafe { ptr::copy_nonoverlapping(s.as_ptr(), data.as_ptr(), s.len()) };
+        let data = copy_to_heap(s)?;
         // SAFETY: a fresh heap buffer with `s.len()` bytes of UTF-8 and one reference.
         Ok(unsafe { Repr::heap(data, s.len()) })
     }
