@@ -21,7 +21,9 @@ use crate::repr::{self, INLINE_CAP, Repr, STATIC_TAG};
 //   the `&str` is loaded into registers the same way and compared as 16 bytes; pointer forms
 //   of 16..=64 bytes compare overlapping 16-byte chunks inline (`bytes_eq` in
 //   `repr/inline.rs`: an out-of-line compare that called `bcmp` cost 3-4x `String`'s `==`
-//   over many distinct 24-byte pairs);
+//   over many distinct 24-byte pairs), and two heap strings of one length are recognised by
+//   one compare of bytes 8..16 and compared without reading their lengths and data pointers
+//   through `as_bytes` (0.88x `String` before at 24 bytes, 1.08x after);
 // - in the x86-64 assembly, `Drop` of an inline or static `Str` is `cmpb $0xd1, 15(%rdi)`
 //   and a return, and `Clone` the same compare and a 16-byte copy: no atomic, no call. Only
 //   a counted buffer reaches the count (`lock incl`, whose flags give the overflow check in

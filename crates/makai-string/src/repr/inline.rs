@@ -110,10 +110,11 @@ impl Repr {
     /// (a tail shift of 0..=64 bits done as two halves, and a `cmp`/`cmov` to drop the tag
     /// at 16) cost 1.5x compact_str at 8 bytes and 1.15-1.35x at 15-16. With 16 tested first
     /// (its path falls through), 8 on its own (no shift) and the tag one `or` from memory,
-    /// the 16-byte path is 1.35x faster than compact_str's and 0..=7 bytes 1.07-1.14x; at
-    /// 8..=15 bytes the loop body is as long as compact_str's (about 25 instructions), and
-    /// the result moves with code placement: `SmolStr`, whose loop is the same instructions,
-    /// measured 1.00-1.10x compact_str there while `Str` measured 0.91-0.93x.
+    /// `Str` measured 1.41x compact_str at 16 bytes and 1.10-1.14x at 2..=7. At 8..=15 bytes
+    /// the loop body is about as long as compact_str's (25 instructions for 9..=15), and the
+    /// result moves with code placement: `SmolStr`, whose loop is the same instructions,
+    /// measured 1.01-1.08x compact_str there while `Str` measured 0.90-0.98x in the same
+    /// binary (docs/BENCHMARKS.md, 2026-12-04).
     ///
     /// # Panics
     ///
