@@ -82,7 +82,7 @@ fn crate_dirs(files: &[String]) -> BTreeSet<String> {
         .collect()
 }
 
-/// The sections of `ARCHITECTURE.md` headed `## <crate> (`crates/<crate>`)`, with their text up
+/// The sections of `ARCHITECTURE.md` headed ``## <crate> (`crates/<crate>`)``, with their text up
 /// to the next `## ` heading (its `### ` subsections included).
 fn crate_sections(architecture: &str) -> BTreeMap<String, String> {
     let mut sections = BTreeMap::new();
