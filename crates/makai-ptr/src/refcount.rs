@@ -390,6 +390,29 @@ pub unsafe trait RefCounted: Sized {
 /// assert_eq!((c.fd, c.ref_count()), (3, 1));
 /// ```
 ///
+/// A generic struct names its parameters first, in angle brackets, with any bounds in a
+/// `where` clause after the field: `ref_counted!(<T> Type<T>, field);` or
+/// `ref_counted!(<T, U> Type<T, U>, field where T: Clone, U: Send);`. The rules below hold
+/// the same way (the struct pattern still names the struct's own field):
+///
+/// ```
+/// use makai_ptr::{RefCount, RefPtr, ref_counted};
+/// pub struct Node<T> { count: RefCount, value: T }
+/// ref_counted!(<T> Node<T>, count);
+/// pub struct Shown<T> { count: RefCount, value: T }
+/// ref_counted!(<T> Shown<T>, count where T: std::fmt::Display);
+/// let n = RefPtr::new(Node { count: RefCount::new(), value: vec![1, 2] });
+/// let s = RefPtr::new(Shown { count: RefCount::new(), value: 7 });
+/// assert_eq!((n.value.len(), s.value.to_string()), (2, "7".to_owned()));
+/// ```
+///
+/// A count whose type is a parameter must be bounded to the two count types:
+///
+/// ```compile_fail,E0277
+/// pub struct Wrapped<C> { count: C }
+/// makai_ptr::ref_counted!(<C> Wrapped<C>, count); // error: `C` is not a `Counter`
+/// ```
+///
 /// The field must be a count:
 ///
 /// ```compile_fail,E0277
@@ -463,6 +486,21 @@ pub unsafe trait RefCounted: Sized {
 /// ```
 #[macro_export]
 macro_rules! ref_counted {
+    (<$($param:ident),+ $(,)?> $ty:ty, $field:ident $(where $($bound:tt)+)?) => {
+        // SAFETY: as in the non-generic arm below: the struct pattern names a field of `Self`
+        // itself, whatever the parameters are, and `own_count` accepts only the two inline
+        // count types (the sealed `Counter`), so a parameter cannot smuggle in a shared count.
+        unsafe impl<$($param),+> $crate::RefCounted for $ty $(where $($bound)+)? {
+            #[inline]
+            fn ref_count_field(&self) -> &impl $crate::Counter {
+                let Self {
+                    $field: __makai_count,
+                    ..
+                } = self;
+                $crate::__refcount::own_count(__makai_count)
+            }
+        }
+    };
     ($ty:ty, $field:ident $(,)?) => {
         // SAFETY: the count is the field `$field` declared on the struct `$ty` itself
         // (condition 1): the struct pattern `Self { $field: .., .. }` names a field of `Self`

@@ -348,6 +348,17 @@ pub enum KeepAliveStatus {
 /// keep-alive, `deactivate` only uncounts an active one, `done` uncounts it if needed and
 /// then ignores every later `activate`.
 ///
+/// **Dropping an active keep-alive uncounts it**, so a keep-alive lost with its owner (a
+/// timer task given back by [`cancel_timeout`](EventLoop::cancel_timeout) and dropped, a
+/// task that panicked, a struct dropped early) never keeps [`EventLoop::run`] going forever.
+/// The loop sees the drop at the end of the tick it happened in when it is dropped on the
+/// loop thread; dropped on another thread, it counts until the loop next wakes (a timer, a
+/// [`LoopHandle`] send, an I/O event), so hand a keep-alive back to the loop with a task that
+/// calls [`deactivate`](KeepAlive::deactivate) when the loop must notice at once, as the
+/// [`LoopHandle`] example does. `deactivate` and `done` stay the fast path: the drop of an
+/// active keep-alive takes a process-wide lock (it is the rare path; an inactive or done
+/// keep-alive drops for free).
+///
 /// ```
 /// use makai_task::{EventLoop, KeepAlive, KeepAliveStatus, LoopTask};
 /// struct Nop;
@@ -431,6 +442,73 @@ impl KeepAlive {
     pub fn done<T: LoopTask>(&mut self, ev: &mut EventLoop<T>) {
         self.deactivate(ev);
         self.status = KeepAliveStatus::Done;
+    }
+}
+
+impl KeepAlive {
+    /// Marks it done without touching any loop's count: for a keep-alive whose loop is being
+    /// dropped (its count dies with it).
+    pub(crate) fn disown(&mut self) {
+        self.status = KeepAliveStatus::Done;
+    }
+}
+
+impl Drop for KeepAlive {
+    fn drop(&mut self) {
+        if self.status == KeepAliveStatus::Active {
+            dropped_active::record(self.owner);
+        }
+    }
+}
+
+/// Active keep-alives dropped without `deactivate`, by the id of the loop that counts them.
+/// The loop subtracts them from its count when it next looks (`EventLoop::run`,
+/// `keep_alive_count`), and forgets its entries when it is dropped.
+mod dropped_active {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Mutex, MutexGuard, PoisonError};
+
+    /// One entry per dropped active keep-alive: the owning loop's id.
+    static LOOP_IDS: Mutex<Vec<u64>> = Mutex::new(Vec::new());
+    /// Whether `LOOP_IDS` may be non-empty: a hint that keeps the lock off the loop's path.
+    /// Set and cleared under the lock. Relaxed: a loop that reads a stale `false` sees the
+    /// entry on a later look (a drop on the loop thread itself is ordered before the look by
+    /// program order).
+    static ANY: AtomicBool = AtomicBool::new(false);
+
+    fn lock() -> MutexGuard<'static, Vec<u64>> {
+        // Nothing panics while holding the lock but a failed push; the list stays whole.
+        LOOP_IDS.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(super) fn record(loop_id: u64) {
+        let mut ids = lock();
+        ids.push(loop_id);
+        ANY.store(true, Ordering::Relaxed);
+    }
+
+    /// How many are recorded for `loop_id`.
+    pub(super) fn count(loop_id: u64) -> u32 {
+        if !ANY.load(Ordering::Relaxed) {
+            return 0;
+        }
+        let n = lock().iter().filter(|&&id| id == loop_id).count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    /// Removes and counts the entries of `loop_id`.
+    pub(super) fn take(loop_id: u64) -> u32 {
+        if !ANY.load(Ordering::Relaxed) {
+            return 0;
+        }
+        let mut ids = lock();
+        let before = ids.len();
+        ids.retain(|&id| id != loop_id);
+        let taken = before - ids.len();
+        if ids.is_empty() {
+            ANY.store(false, Ordering::Relaxed);
+        }
+        u32::try_from(taken).unwrap_or(u32::MAX)
     }
 }
 
@@ -704,15 +782,24 @@ impl<T: LoopTask> EventLoop<T> {
 
     /// Cancels a pending timer and gives its task back; `None` if it already fired or was
     /// cancelled.
+    ///
+    /// A [`KeepAlive`] the task holds is uncounted when the task is dropped (see
+    /// [`KeepAlive`]); call [`deactivate`](KeepAlive::deactivate) on it to say so explicitly.
     #[doc(alias = "clearTimeout")]
+    #[must_use = "the cancelled task is given back; drop it explicitly if it is not needed"]
     pub fn cancel_timeout(&mut self, id: TimerId) -> Option<T> {
         self.timers.remove(id)
     }
 
-    /// The number of active keep-alives.
+    /// The number of active keep-alives (a dropped active [`KeepAlive`] no longer counts).
     #[must_use]
     pub fn keep_alive_count(&self) -> u32 {
-        self.active
+        self.active - dropped_active::count(self.id)
+    }
+
+    /// Uncounts the active keep-alives that were dropped without `deactivate`.
+    fn reclaim_dropped_keep_alives(&mut self) {
+        self.active -= dropped_active::take(self.id);
     }
 
     /// The number of tasks in the local run queue.
@@ -809,10 +896,12 @@ impl<T: LoopTask> EventLoop<T> {
     /// Ticks until no keep-alive is active, sleeping while nothing is ready (until the next
     /// timer, a [`LoopHandle`] wake-up or, with `mio`, an I/O event).
     ///
-    /// It returns right after the tick in which the last keep-alive ended: tasks that tick
+    /// Every call ticks at least once: ready local tasks, concurrent tasks that arrived and
+    /// due timers run even when no keep-alive is active, and then it returns. Otherwise it
+    /// returns right after the tick in which the last keep-alive ended: tasks that tick
     /// enqueued have run; timers still pending and tasks sent later stay for the next `run`.
-    /// It returns at once when no keep-alive is active. [`ConcurrentKeepAlive`]s (held on
-    /// any thread) count as keep-alives too.
+    /// [`ConcurrentKeepAlive`]s (held on any thread) count as keep-alives too, and an active
+    /// [`KeepAlive`] that was dropped stops counting (see its docs).
     pub fn run(&mut self) {
         loop {
             // Read before the tick: a `ConcurrentKeepAlive` seen ended here had its thread's
@@ -820,6 +909,7 @@ impl<T: LoopTask> EventLoop<T> {
             // tick runs them.
             let remote_refs = self.remote.concurrent_refs.load(Ordering::Acquire);
             self.tick();
+            self.reclaim_dropped_keep_alives();
             if self.active == 0 && remote_refs == 0 {
                 return;
             }
@@ -920,6 +1010,8 @@ impl<T: LoopTask> Drop for EventLoop<T> {
         // are dropped without calling their callbacks). Caller-owned nodes are left as they
         // are, their tasks taken and dropped.
         self.drain_concurrent(false);
+        // Forget keep-alives of this loop dropped while active (ids are never reused).
+        dropped_active::take(self.id);
     }
 }
 
@@ -928,7 +1020,7 @@ impl<T: LoopTask> fmt::Debug for EventLoop<T> {
         f.debug_struct("EventLoop")
             .field("pending_tasks", &self.pending_tasks())
             .field("pending_timers", &self.pending_timers())
-            .field("keep_alive_count", &self.active)
+            .field("keep_alive_count", &self.keep_alive_count())
             .finish_non_exhaustive()
     }
 }

@@ -229,7 +229,11 @@ impl std::error::Error for TaskPanicked {}
 ///   and the first payload kept; `shutdown` returns it as [`TaskPanicked`], and dropping a
 ///   pool whose tasks panicked (without calling `shutdown`) panics with that message, so a
 ///   panic is never silent. The panicking task's own memory is the task owner's business
-///   (a [`spawn`](ThreadPool::spawn)ed closure is dropped by the unwinding).
+///   (a [`spawn`](ThreadPool::spawn)ed closure is dropped by the unwinding). Catching does
+///   not silence the panic hook: the default hook still prints each panic's message to
+///   stderr as it happens (install your own with [`std::panic::set_hook`] to change that).
+///   A job run by [`EventLoop::spawn_promise`](crate::EventLoop::spawn_promise) is not
+///   counted here: its panic travels back and is resumed on the loop thread.
 ///
 /// ```
 /// use makai_task::{ThreadPool, WaitGroup};

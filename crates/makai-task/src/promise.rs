@@ -134,7 +134,9 @@ unsafe fn complete<T: LoopTask, W, R, C>(
     // SAFETY: the caller's promise: the node starts the leaked box, which is ours now.
     let mut promise = unsafe { Box::from_raw(node.cast::<Promise<T, W, R, C>>().as_ptr()) };
     let Some(ev) = ev else {
-        return; // the loop is being dropped: drop everything unseen
+        // The loop is being dropped: drop everything unseen (its keep-alive count with it).
+        promise.keep.disown();
+        return;
     };
     promise.keep.deactivate(ev);
     let then = promise.then.take().expect("promise completes once");

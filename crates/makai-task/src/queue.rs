@@ -181,7 +181,8 @@ impl<T: Linked> Batch<T> {
     ///
     /// `item` points to a live `T` that stays alive, and is neither moved nor given to another
     /// batch or queue, until it comes out of the batch again (by iteration, or by being popped
-    /// from the queue this batch is pushed to).
+    /// from the queue this batch is pushed to). As for [`UnboundedQueue::push`], a pointer
+    /// from a shared reference is fine; it comes back out with the permissions it went in with.
     pub unsafe fn push_back(&mut self, item: NonNull<T>) {
         let item = item.as_ptr();
         // SAFETY: the caller promises `item` is live.
@@ -363,6 +364,12 @@ impl<T: Linked> UnboundedQueue<T> {
     ///
     /// `item` points to a live `T` that stays alive, and is neither moved nor pushed to any
     /// queue or batch again, until the consumer pops it.
+    ///
+    /// A pointer made from a shared reference (`NonNull::from(&value)`) is fine: the queue
+    /// writes only the link's atomic field, which a shared reference allows. The popped
+    /// pointer is the pushed one, with the same permissions: writing through it (or
+    /// `Box::from_raw`) needs a pointer that allowed that when it was pushed (from `&mut`,
+    /// `Box::into_raw` or `Box::leak`).
     #[inline]
     pub unsafe fn push(&self, item: NonNull<T>) {
         // SAFETY: forwarded from the caller.

@@ -33,6 +33,8 @@ enum Ev {
     Release(KeepAlive, &'static str),
     /// Counts one arrival from another thread.
     Arrive(usize),
+    /// Panics while holding a keep-alive.
+    PanicHolding(KeepAlive),
     /// Drops a counter when dropped (to see whether a task was dropped or run).
     Tracked(#[expect(dead_code, reason = "held for its Drop")] DropCount),
 }
@@ -60,6 +62,7 @@ impl LoopTask for Ev {
             }
             Ev::Arrive(i) => ARRIVED.with(|a| a.borrow_mut().push(i)),
             Ev::Tracked(_) => log("tracked ran"),
+            Ev::PanicHolding(_keep) => panic!("a task panicked holding a keep-alive"),
         }
     }
 }
@@ -173,6 +176,65 @@ fn deactivating_on_another_loop_panics() {
     assert!(r.is_err());
     assert_eq!(a.keep_alive_count(), 1);
     assert_eq!(b.keep_alive_count(), 0);
+}
+
+#[test]
+fn dropping_an_active_keep_alive_uncounts_it() {
+    let mut a = EventLoop::<Ev>::new();
+    let mut b = EventLoop::<Ev>::new();
+    let kb = active(&mut b);
+    let ka = active(&mut a);
+    let mut done = active(&mut a);
+    done.done(&mut a);
+    assert_eq!(a.keep_alive_count(), 1);
+    drop(done); // done: nothing to uncount
+    drop(KeepAlive::new()); // inactive: nothing to uncount
+    assert_eq!(a.keep_alive_count(), 1);
+    drop(ka);
+    assert_eq!(a.keep_alive_count(), 0, "the drop uncounts it");
+    assert_eq!(b.keep_alive_count(), 1, "another loop's count is its own");
+    a.run(); // returns: nothing keeps it alive
+    // A keep-alive activated again after a drop of another counts normally.
+    let mut again = active(&mut a);
+    assert_eq!(a.keep_alive_count(), 1);
+    again.deactivate(&mut a);
+    assert_eq!(a.keep_alive_count(), 0);
+    drop(b); // a loop dropped with an active keep-alive outstanding
+    drop(kb); // its keep-alive dropped later: recorded against a dead loop, harmless
+    assert_eq!(a.keep_alive_count(), 0);
+}
+
+#[test]
+fn a_cancelled_timer_holding_a_keep_alive_does_not_hang_run() {
+    let mut ev = EventLoop::new();
+    let keep = active(&mut ev);
+    let id = ev.set_timeout(Duration::from_secs(3600), Ev::Release(keep, "never"));
+    drop(ev.cancel_timeout(id)); // the task and its keep-alive dropped, not run
+    assert_eq!(ev.keep_alive_count(), 0);
+    ev.run(); // would sleep for an hour, then forever, if the count leaked
+    assert!(take_log().is_empty());
+}
+
+#[test]
+fn a_task_panicking_while_holding_a_keep_alive_does_not_hang_run() {
+    let mut ev = EventLoop::new();
+    let keep = active(&mut ev);
+    ev.enqueue(Ev::PanicHolding(keep));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ev.run()));
+    assert!(r.is_err(), "the panic reaches the caller of run");
+    assert_eq!(ev.keep_alive_count(), 0);
+    ev.enqueue(Ev::Log("after"));
+    ev.run(); // returns after running the ready task
+    assert_eq!(take_log(), ["after"]);
+}
+
+#[test]
+fn a_keep_alive_dropped_on_another_thread_is_uncounted_when_the_loop_looks() {
+    let mut ev = EventLoop::<Ev>::new();
+    let keep = active(&mut ev);
+    std::thread::spawn(move || drop(keep)).join().unwrap();
+    assert_eq!(ev.keep_alive_count(), 0);
+    ev.run();
 }
 
 /// Timers, local tasks, concurrent tasks, a pool job and keep-alives interleave; `run()`
