@@ -694,14 +694,20 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
             return None;
         }
         let head = self.head;
-        self.head = self.phys(1);
+        let slots = S::slice(&self.buf);
+        debug_assert!(head < slots.len(), "LinearFifo: head past the capacity");
+        // SAFETY: `head < capacity` whenever the fifo holds a value (every write of `head`
+        // stores a physical index below the capacity, or 0), so the slot is in bounds.
+        let slot = unsafe { slots.get_unchecked(head) };
+        // SAFETY: the oldest readable slot holds a value; it leaves the readable range below,
+        // so the value is moved out exactly once.
+        let item = unsafe { slot.assume_init_read() };
         self.len -= 1;
-        if self.len == 0 {
-            self.head = 0;
-        }
-        // SAFETY: `head` was the oldest readable slot; it has just left the readable range, so
-        // its value is moved out exactly once.
-        Some(unsafe { S::slice(&self.buf)[head].assume_init_read() })
+        // The next slot, wrapping; an emptied fifo starts again at slot 0 (so a stream that
+        // drains keeps its writes contiguous).
+        let next = if head + 1 == slots.len() { 0 } else { head + 1 };
+        self.head = if self.len == 0 { 0 } else { next };
+        Some(item)
     }
 
     /// Moves up to `dst.len()` of the oldest values into `dst` (dropping what `dst` held) and
@@ -863,10 +869,24 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     /// ```
     #[inline]
     pub fn write_item(&mut self, item: T) -> Result<(), T> {
-        if self.ensure_unused_capacity(1).is_err() {
+        // One compare on the fast path; growing (or refusing) is out of line.
+        if self.len == self.capacity() && self.make_room(1).is_err() {
             return Err(item);
         }
-        self.push_within_capacity(item);
+        let slots = S::slice_mut(&mut self.buf);
+        let cap = slots.len();
+        debug_assert!(
+            self.head < cap && self.len < cap,
+            "LinearFifo: no free slot"
+        );
+        let i = self.head + self.len;
+        let tail = if i >= cap { i - cap } else { i };
+        // SAFETY: `head < cap` and `len < cap` (room was made above), so `head + len < 2 * cap`
+        // and `tail < cap`: in bounds. It is the first free slot after the readable range, so
+        // writing it overwrites no live value.
+        let slot = unsafe { slots.get_unchecked_mut(tail) };
+        slot.write(item);
+        self.len += 1;
         Ok(())
     }
 
