@@ -392,8 +392,10 @@ pub unsafe trait RefCounted: Sized {
 ///
 /// A generic struct names its parameters first, in angle brackets, with any bounds in a
 /// `where` clause after the field: `ref_counted!(<T> Type<T>, field);` or
-/// `ref_counted!(<T, U> Type<T, U>, field where T: Clone, U: Send);`. The rules below hold
-/// the same way (the struct pattern still names the struct's own field):
+/// `ref_counted!(<T, U> Type<T, U>, field where T: Clone, U: Send);`. Bounds go only in the
+/// `where` clause (`<T: Clone>` is not accepted), and only type parameters are (no lifetime
+/// or const parameters: implement [`RefCounted`] by hand for those). The rules below hold the
+/// same way (the struct pattern still names the struct's own field):
 ///
 /// ```
 /// use makai_ptr::{RefCount, RefPtr, ref_counted};

@@ -352,10 +352,11 @@ pub enum KeepAliveStatus {
 /// timer task given back by [`cancel_timeout`](EventLoop::cancel_timeout) and dropped, a
 /// task that panicked, a struct dropped early) never keeps [`EventLoop::run`] going forever.
 /// The loop sees the drop at the end of the tick it happened in when it is dropped on the
-/// loop thread; dropped on another thread, it counts until the loop next wakes (a timer, a
-/// [`LoopHandle`] send, an I/O event), so hand a keep-alive back to the loop with a task that
-/// calls [`deactivate`](KeepAlive::deactivate) when the loop must notice at once, as the
-/// [`LoopHandle`] example does. `deactivate` and `done` stay the fast path: the drop of an
+/// loop thread. **Dropped on another thread, it does not wake the loop**: a sleeping loop
+/// notices only at its next wake-up (a timer, a [`LoopHandle`] send, an I/O event), and with
+/// none coming `run` keeps sleeping. Hand such a keep-alive back to the loop with a task that
+/// calls [`deactivate`](KeepAlive::deactivate), as the [`LoopHandle`] example does, or use a
+/// [`ConcurrentKeepAlive`], which wakes the loop when dropped. `deactivate` and `done` stay the fast path: the drop of an
 /// active keep-alive takes a process-wide lock (it is the rare path; an inactive or done
 /// keep-alive drops for free).
 ///
