@@ -301,14 +301,26 @@ fn miri(sh: &Shell) -> Result {
         ("CARGO_TARGET_DIR", target_dir),
     ];
     let package_args = &args;
+    // Build once, then run the two aliasing models side by side: each Miri process interprets
+    // on one core, so the lanes take the time of the longer one, not of both.
     run(
+        cmd!(
+            sh,
+            "cargo +nightly miri test --all-features {package_args...} --no-run"
+        ),
+        &env,
+    )?;
+    let tree_borrows = miri_tree_borrows_start(&args, target_dir)?;
+    let stacked = run(
         cmd!(
             sh,
             "cargo +nightly miri test --all-features {package_args...}"
         ),
         &env,
-    )?;
-    miri_tree_borrows(sh, &args, target_dir)?;
+    );
+    let tree = miri_tree_borrows_finish(tree_borrows);
+    stacked?;
+    tree?;
     // Layouts with tag bytes (makai-string keeps its tag in the last byte and its length in an
     // endian-dependent encoding) also run on a big-endian target. Miri builds the target's
     // sysroot itself from rust-src; no `rustup target add` is needed.
@@ -334,19 +346,63 @@ const MIRIFLAGS_TREE_BORROWS: &str = "-Zmiri-tree-borrows -Zmiri-strict-provenan
 /// (`-p <crate>` pairs). Doctests run under Stacked Borrows only: they add minutes and exercise
 /// the code the other tests reach. Miri reads its flags when it runs a test, not when it builds
 /// it, so this lane reuses the Stacked Borrows lane's build in `target_dir`.
-fn miri_tree_borrows(sh: &Shell, package_args: &[String], target_dir: &str) -> Result {
-    let env = [
-        ("MIRIFLAGS", MIRIFLAGS_TREE_BORROWS),
-        ("PROPTEST_CASES", MIRI_PROPTEST_CASES),
-        ("CARGO_TARGET_DIR", target_dir),
-    ];
-    run(
-        cmd!(
-            sh,
-            "cargo +nightly miri test --all-features {package_args...} --lib --tests"
-        ),
-        &env,
-    )
+///
+/// It runs in the background beside the Stacked Borrows lane; its output goes to
+/// `target_dir/tree-borrows.log` and is printed when it ends.
+fn miri_tree_borrows_start(package_args: &[String], target_dir: &str) -> Result<TreeBorrowsLane> {
+    let log_path = Path::new(target_dir).join("tree-borrows.log");
+    let log = std::fs::File::create(&log_path)?;
+    let mut command = std::process::Command::new("cargo");
+    command
+        .args(["+nightly", "miri", "test", "--all-features"])
+        .args(package_args)
+        .args(["--lib", "--tests"])
+        .env("MIRIFLAGS", MIRIFLAGS_TREE_BORROWS)
+        .env("PROPTEST_CASES", MIRI_PROPTEST_CASES)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    let shown = format!(
+        "MIRIFLAGS=\"{MIRIFLAGS_TREE_BORROWS}\" PROPTEST_CASES=\"{MIRI_PROPTEST_CASES}\" \
+         CARGO_TARGET_DIR=\"{target_dir}\" cargo +nightly miri test --all-features {} --lib --tests",
+        package_args.join(" ")
+    );
+    println!(
+        "$ {shown} (in the background, output in {})",
+        log_path.display()
+    );
+    let child = command.spawn()?;
+    Ok(TreeBorrowsLane {
+        child,
+        log_path,
+        shown,
+    })
+}
+
+/// The Tree Borrows lane while it runs.
+struct TreeBorrowsLane {
+    child: std::process::Child,
+    log_path: PathBuf,
+    shown: String,
+}
+
+/// Waits for the Tree Borrows lane and prints its output.
+fn miri_tree_borrows_finish(mut lane: TreeBorrowsLane) -> Result {
+    let status = lane.child.wait()?;
+    println!(
+        "==> the Tree Borrows lane's output ({}):",
+        lane.log_path.display()
+    );
+    print!("{}", std::fs::read_to_string(&lane.log_path)?);
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the Tree Borrows lane failed ({status})\n    reproduce with: {}",
+            lane.shown
+        )
+        .into())
+    }
 }
 
 /// A big-endian target Miri can interpret.
