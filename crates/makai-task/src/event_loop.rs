@@ -226,6 +226,10 @@ impl<T: LoopTask> fmt::Debug for LoopHandle<T> {
 impl<T: LoopTask + Send> LoopHandle<T> {
     /// Sends `task` to the loop thread (boxing a [`ConcurrentTask`] for it) and wakes the
     /// loop. Bun's `enqueueTaskConcurrent` with an auto-deleting node.
+    ///
+    /// A task sent after the [`EventLoop`] has been dropped is never run, and today it is
+    /// also never dropped: its box is leaked. Stop the senders (or check a flag of your own)
+    /// before dropping the loop.
     #[doc(alias = "enqueueTaskConcurrent")]
     pub fn send(&self, task: T) {
         let mut node = Box::new(ConcurrentTask::new(task));

@@ -40,7 +40,12 @@ impl<T: LoopTask> EventLoop<T> {
     ///
     /// If `work` panics, the panic is caught on the pool and resumed on the loop thread when
     /// the completion runs (out of `tick`/`run`), after the keep-alive is released. If the
-    /// loop is dropped before the completion arrives, the result is dropped unseen.
+    /// loop is dropped while the completion is already queued, the result is dropped unseen
+    /// (`then` is not called). If the loop is dropped before the work finishes, the
+    /// completion arrives at a queue no one drains and **the promise allocation is leaked**,
+    /// result and `then` included (they are not dropped: `then` need not be `Send`, so it
+    /// cannot be dropped on the thread that drops the last [`LoopHandle`](crate::LoopHandle)).
+    /// Let `run` return before dropping the loop.
     ///
     /// ```
     /// use makai_task::{EventLoop, LoopTask, ThreadPool};

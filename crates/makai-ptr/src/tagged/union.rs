@@ -204,7 +204,11 @@ pub fn valid_word(scheme: TagScheme, variants: usize, word: *const ()) -> bool {
 ///
 /// - `pub struct Task`: `#[repr(transparent)]` over one non-null tagged word, so `Task` and
 ///   `Option<Task>` are both pointer-sized (const asserted). Its auto traits follow the
-///   payloads (`NonNull` makes it neither `Send` nor `Sync`, as it should).
+///   payloads (`NonNull` makes it neither `Send` nor `Sync`, as it should). One payload that is
+///   not `Send` makes the whole union not `Send`, so a makai-task task union with one such
+///   variant cannot be sent across threads at all (`LoopHandle::send` needs `T: Send`): keep
+///   thread-local tasks in a union of their own. The union itself takes no type or lifetime
+///   parameters; payloads name concrete types.
 /// - A constructor per variant, named like the variant: `Task::A(pa)`.
 /// - `pub enum TaskRef<'a>` from `task.as_ref()`: one variant per payload holding what the
 ///   payload lends (`&'a T` for `Box<T>`, `&'static T` and `RefPtr<T>`; the `NonNull<T>`
