@@ -420,8 +420,6 @@ impl<T: Linked> UnboundedQueue<T> {
         // every item it takes, not only the last one. (Weakened to Relaxed, or to Acquire, all
         // three queue loom models report the consumer reading an item's contents unpublished.)
         let prev = self.back.swap(last, Ordering::Release);
-        // SAFETY: `first` is still ours to write: the consumer waits for this store (it sees
-        // `unset()` until then) before it touches `first`'s link or hands `first` out.
         // Release, paired with the consumer's Acquire load in `wait_set`: this store is the
         // producer's last access to `first`, and the consumer goes on to write the link and
         // to hand `first` to its owner, who may free it. Reading the value alone (Relaxed)
@@ -431,6 +429,8 @@ impl<T: Linked> UnboundedQueue<T> {
         // The item it names was published by its own producer's swap (see above), and our
         // `unset()` store comes before our swap, so a consumer that took `first` reads either
         // `unset()` or this value, never an older one.
+        // SAFETY: `first` is still ours to write: the consumer waits for this store (it sees
+        // `unset()` until then) before it touches `first`'s link or hands `first` out.
         unsafe { next_of(first) }.store(prev, Ordering::Release);
     }
 
