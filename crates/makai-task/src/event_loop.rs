@@ -143,23 +143,23 @@ const NOTIFIED: u32 = 2;
 /// job takes to come back.
 const SPIN_BEFORE_SLEEP: u32 = if cfg!(makai_loom) { 1 } else { 256 };
 
-/// The loop's side that other threads touch: the concurrent queue and the wake-up state.
-pub(crate) struct Remote<T: LoopTask> {
-    pub(crate) queue: UnboundedQueue<ConcurrentTask<T>>,
+/// How another thread wakes the loop: the wake-up state word and, with `mio`, the poller's
+/// waker. Not generic over the task type, so the registry of loops (see `dropped_active`) can
+/// wake a loop whose keep-alive was dropped on another thread.
+pub(crate) struct Wakeup {
     /// `AWAKE`, `SLEEPING` (the loop is about to sleep or sleeps) or `NOTIFIED` (a wake-up
     /// is pending).
     state: crate::sync::Futex,
-    /// Live [`ConcurrentKeepAlive`]s: like active keep-alives, they keep `run` going.
-    concurrent_refs: AtomicU32,
     #[cfg(feature = "mio")]
     waker: mio::Waker,
 }
 
-impl<T: LoopTask> Remote<T> {
+impl Wakeup {
     pub(crate) fn wake(&self) {
         // Release: pairs with the loop's Acquire swap back to AWAKE, so the loop that consumes
-        // this notification sees the task pushed before it. (Weakened to Relaxed, the loom
-        // model `loop_waker` loses the task and deadlocks.)
+        // this notification sees the task pushed (or the keep-alive drop recorded) before it.
+        // (Weakened to Relaxed, the loom models `loop_waker` and `keep_alive_dropped_elsewhere`
+        // lose the task or the drop and deadlock.)
         if self.state.word().swap(NOTIFIED, Ordering::Release) == SLEEPING {
             #[cfg(feature = "mio")]
             {
@@ -168,6 +168,53 @@ impl<T: LoopTask> Remote<T> {
             }
             #[cfg(not(feature = "mio"))]
             self.state.wake(1);
+        }
+    }
+}
+
+/// The loop's side that other threads touch: the concurrent queue and the wake-up.
+pub(crate) struct Remote<T: LoopTask> {
+    pub(crate) queue: UnboundedQueue<ConcurrentTask<T>>,
+    pub(crate) wakeup: Wakeup,
+    /// Live [`ConcurrentKeepAlive`]s: like active keep-alives, they keep `run` going.
+    concurrent_refs: AtomicU32,
+}
+
+impl<T: LoopTask> Remote<T> {
+    #[inline]
+    pub(crate) fn wake(&self) {
+        self.wakeup.wake();
+    }
+}
+
+impl<T: LoopTask> Drop for Remote<T> {
+    /// The last handle is gone, so nothing can be sent any more: drop the tasks that arrived
+    /// after the loop was dropped (the loop drained the queue when it was dropped; a node sent
+    /// after that waits here). A promise completion (a `Run` node) is left leaked: its callback
+    /// need not be `Send` and this may be another thread (see `spawn_promise`).
+    fn drop(&mut self) {
+        let Some(mut consumer) = self.queue.try_consumer() else {
+            return;
+        };
+        let batch = consumer.pop_all();
+        drop(consumer);
+        for node in batch {
+            // SAFETY: a queued node is alive until its payload is taken (send contract), and
+            // with the last reference to the queue gone no other thread touches it.
+            let cell = unsafe { &(*node.as_ptr()).payload };
+            // SAFETY: as above: no other reference to the payload exists.
+            let payload = unsafe { &mut *cell.get() };
+            if let Payload::Task(task) = payload {
+                // Only `send`/`send_node` push task nodes, and they need `T: Send`, so dropping
+                // the task on this thread is sound.
+                let task = task.take();
+                // SAFETY: as above; read before any free.
+                if unsafe { node.as_ref() }.auto_delete {
+                    // SAFETY: `send` leaked this box and no one else holds the node.
+                    drop(unsafe { Box::from_raw(node.as_ptr()) });
+                }
+                drop(task);
+            }
         }
     }
 }
@@ -227,9 +274,8 @@ impl<T: LoopTask + Send> LoopHandle<T> {
     /// Sends `task` to the loop thread (boxing a [`ConcurrentTask`] for it) and wakes the
     /// loop. Bun's `enqueueTaskConcurrent` with an auto-deleting node.
     ///
-    /// A task sent after the [`EventLoop`] has been dropped is never run, and today it is
-    /// also never dropped: its box is leaked. Stop the senders (or check a flag of your own)
-    /// before dropping the loop.
+    /// A task sent after the [`EventLoop`] has been dropped is never run: it waits in the
+    /// queue and is dropped when the last handle is dropped (on that handle's thread).
     #[doc(alias = "enqueueTaskConcurrent")]
     pub fn send(&self, task: T) {
         let mut node = Box::new(ConcurrentTask::new(task));
@@ -355,14 +401,11 @@ pub enum KeepAliveStatus {
 /// **Dropping an active keep-alive uncounts it**, so a keep-alive lost with its owner (a
 /// timer task given back by [`cancel_timeout`](EventLoop::cancel_timeout) and dropped, a
 /// task that panicked, a struct dropped early) never keeps [`EventLoop::run`] going forever.
-/// The loop sees the drop at the end of the tick it happened in when it is dropped on the
-/// loop thread. **Dropped on another thread, it does not wake the loop**: a sleeping loop
-/// notices only at its next wake-up (a timer, a [`LoopHandle`] send, an I/O event), and with
-/// none coming `run` keeps sleeping. Hand such a keep-alive back to the loop with a task that
-/// calls [`deactivate`](KeepAlive::deactivate), as the [`LoopHandle`] example does, or use a
-/// [`ConcurrentKeepAlive`], which wakes the loop when dropped. `deactivate` and `done` stay the fast path: the drop of an
-/// active keep-alive takes a process-wide lock (it is the rare path; an inactive or done
-/// keep-alive drops for free).
+/// Dropped on the loop thread, it is seen at the end of the tick it happened in; dropped on
+/// another thread, it also wakes the loop, so a sleeping `run` returns if it was the last.
+/// A keep-alive that outlives its loop is ignored when dropped. `deactivate` and `done` stay
+/// the fast path: the drop of an active keep-alive takes a process-wide lock (it is the rare
+/// path; an inactive or done keep-alive drops for free).
 ///
 /// ```
 /// use makai_task::{EventLoop, KeepAlive, KeepAliveStatus, LoopTask};
@@ -466,54 +509,123 @@ impl Drop for KeepAlive {
     }
 }
 
-/// Active keep-alives dropped without `deactivate`, by the id of the loop that counts them.
-/// The loop subtracts them from its count when it next looks (`EventLoop::run`,
-/// `keep_alive_count`), and forgets its entries when it is dropped.
+/// The registry of live loops, for active keep-alives dropped without `deactivate`: each
+/// loop's id, its wake-up, and how many of its keep-alives were dropped while active. The loop
+/// subtracts them from its count when it next looks (`EventLoop::run`, `keep_alive_count`);
+/// a drop on another thread also wakes it, so a sleeping `run` sees the drop and can return.
+/// A loop registers when it is made and leaves when it is dropped; a keep-alive of a loop that
+/// is gone is ignored.
 mod dropped_active {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::{Mutex, MutexGuard, PoisonError};
+    use super::Wakeup;
+    use crate::sync::{AtomicBool, Ordering};
+    use std::ptr::NonNull;
 
-    /// One entry per dropped active keep-alive: the owning loop's id.
-    static LOOP_IDS: Mutex<Vec<u64>> = Mutex::new(Vec::new());
-    /// Whether `LOOP_IDS` may be non-empty: a hint that keeps the lock off the loop's path.
-    /// Set and cleared under the lock. Relaxed: a loop that reads a stale `false` sees the
-    /// entry on a later look (a drop on the loop thread itself is ordered before the look by
-    /// program order).
+    struct Entry {
+        id: u64,
+        /// Valid while the entry is in the registry (see `register`).
+        wakeup: NonNull<Wakeup>,
+        /// Its keep-alives dropped while active, not yet taken by the loop.
+        dropped: u32,
+    }
+
+    // SAFETY: the entry only lends `&Wakeup` to whichever thread holds the registry lock, and
+    // `Wakeup` is `Sync` (an atomic word, a futex fallback of mutex and condvar, a
+    // `mio::Waker`); the pointee outlives the entry (see `register`).
+    unsafe impl Send for Entry {}
+
+    const _: () = {
+        const fn sync<S: Sync>() {}
+        sync::<Wakeup>();
+    };
+
+    #[cfg(makai_loom)]
+    type Lock<V> = loom::sync::Mutex<V>;
+    #[cfg(not(makai_loom))]
+    type Lock<V> = std::sync::Mutex<V>;
+
+    #[cfg(not(makai_loom))]
+    static LOOPS: Lock<Vec<Entry>> = Lock::new(Vec::new());
+    /// Whether some entry has `dropped > 0`: a hint that keeps the lock off the loop's path.
+    /// Set and cleared under the lock. Relaxed: a drop on the loop thread is ordered before the
+    /// loop's next look by program order, and one on another thread is followed by a wake-up
+    /// whose Release/Acquire pair makes the store visible to the look after the wake-up.
+    #[cfg(not(makai_loom))]
     static ANY: AtomicBool = AtomicBool::new(false);
 
-    fn lock() -> MutexGuard<'static, Vec<u64>> {
+    // Under loom the statics are per execution (and loom's mutex is what a model may block
+    // on: a std mutex held across a loom scheduling point would hang the model).
+    #[cfg(makai_loom)]
+    loom::lazy_static! {
+        static ref LOOPS: Lock<Vec<Entry>> = Lock::new(Vec::new());
+        static ref ANY: AtomicBool = AtomicBool::new(false);
+    }
+
+    fn lock() -> impl std::ops::DerefMut<Target = Vec<Entry>> {
         // Nothing panics while holding the lock but a failed push; the list stays whole.
-        LOOP_IDS.lock().unwrap_or_else(PoisonError::into_inner)
+        LOOPS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    pub(super) fn record(loop_id: u64) {
-        let mut ids = lock();
-        ids.push(loop_id);
-        ANY.store(true, Ordering::Relaxed);
+    /// Adds loop `id`, woken through `wakeup`.
+    ///
+    /// # Safety
+    ///
+    /// `wakeup` stays alive and in place until `unregister(id)` has returned.
+    pub(super) unsafe fn register(id: u64, wakeup: &Wakeup) {
+        lock().push(Entry {
+            id,
+            wakeup: NonNull::from(wakeup),
+            dropped: 0,
+        });
     }
 
-    /// How many are recorded for `loop_id`.
-    pub(super) fn count(loop_id: u64) -> u32 {
+    /// Removes loop `id` (and the drops recorded for it).
+    pub(super) fn unregister(id: u64) {
+        let mut loops = lock();
+        if let Some(i) = loops.iter().position(|e| e.id == id) {
+            loops.swap_remove(i);
+        }
+        let any = loops.iter().any(|e| e.dropped > 0);
+        ANY.store(any, Ordering::Relaxed);
+    }
+
+    /// Records one active keep-alive of loop `id` dropped, and wakes that loop (ignored if the
+    /// loop is gone).
+    pub(super) fn record(id: u64) {
+        let mut loops = lock();
+        if let Some(e) = loops.iter_mut().find(|e| e.id == id) {
+            e.dropped = e.dropped.saturating_add(1);
+            ANY.store(true, Ordering::Relaxed);
+            // SAFETY: the entry is registered, so its wake-up is alive (`register`); the lock
+            // keeps `unregister` from running meanwhile.
+            unsafe { e.wakeup.as_ref() }.wake();
+        }
+    }
+
+    /// How many are recorded for `id`.
+    pub(super) fn count(id: u64) -> u32 {
         if !ANY.load(Ordering::Relaxed) {
             return 0;
         }
-        let n = lock().iter().filter(|&&id| id == loop_id).count();
-        u32::try_from(n).unwrap_or(u32::MAX)
+        lock().iter().find(|e| e.id == id).map_or(0, |e| e.dropped)
     }
 
-    /// Removes and counts the entries of `loop_id`.
-    pub(super) fn take(loop_id: u64) -> u32 {
+    /// Takes (resets and returns) the count recorded for `id`.
+    pub(super) fn take(id: u64) -> u32 {
         if !ANY.load(Ordering::Relaxed) {
             return 0;
         }
-        let mut ids = lock();
-        let before = ids.len();
-        ids.retain(|&id| id != loop_id);
-        let taken = before - ids.len();
-        if ids.is_empty() {
-            ANY.store(false, Ordering::Relaxed);
+        let mut loops = lock();
+        let taken = loops
+            .iter_mut()
+            .find(|e| e.id == id)
+            .map_or(0, |e| std::mem::take(&mut e.dropped));
+        if taken > 0 {
+            let any = loops.iter().any(|e| e.dropped > 0);
+            ANY.store(any, Ordering::Relaxed);
         }
-        u32::try_from(taken).unwrap_or(u32::MAX)
+        taken
     }
 }
 
@@ -737,14 +849,16 @@ impl<T: LoopTask> EventLoop<T> {
         let poll = mio::Poll::new()?;
         #[cfg(feature = "mio")]
         let waker = mio::Waker::new(poll.registry(), WAKER_TOKEN)?;
-        Ok(Self {
+        let ev = Self {
             tasks: LinearFifo::<T, Dynamic>::new(),
             remote: Arc::new(Remote {
                 queue: UnboundedQueue::new(),
-                state: crate::sync::Futex::new(AWAKE),
+                wakeup: Wakeup {
+                    state: crate::sync::Futex::new(AWAKE),
+                    #[cfg(feature = "mio")]
+                    waker,
+                },
                 concurrent_refs: AtomicU32::new(0),
-                #[cfg(feature = "mio")]
-                waker,
             }),
             timers: Timers::new(),
             active: 0,
@@ -754,7 +868,11 @@ impl<T: LoopTask> EventLoop<T> {
             #[cfg(feature = "mio")]
             events: mio::Events::with_capacity(256),
             _not_send: PhantomData,
-        })
+        };
+        // SAFETY: the loop holds `remote` (so the wake-up stays alive and in place) until its
+        // drop, which unregisters it first.
+        unsafe { dropped_active::register(ev.id, &ev.remote.wakeup) };
+        Ok(ev)
     }
 
     /// A handle for other threads to send tasks and wake the loop.
@@ -925,7 +1043,7 @@ impl<T: LoopTask> EventLoop<T> {
     /// Sleeps until the next timer is due or another thread wakes the loop.
     fn sleep(&mut self) {
         let remote = Arc::clone(&self.remote);
-        let w = remote.state.word();
+        let w = remote.wakeup.state.word();
         // Watch for a notification a short, bounded while before sleeping: a reply that
         // arrives within it (a pool job's result, say) costs neither side a futex syscall.
         for _ in 0..SPIN_BEFORE_SLEEP {
@@ -968,10 +1086,10 @@ impl<T: LoopTask> EventLoop<T> {
                 },
                 None => None,
             };
-            self.remote.state.wait(SLEEPING, left);
+            self.remote.wakeup.state.wait(SLEEPING, left);
             // Relaxed: only decides whether to keep sleeping; the caller's Acquire swap
             // synchronises.
-            if self.remote.state.word().load(Ordering::Relaxed) != SLEEPING {
+            if self.remote.wakeup.state.word().load(Ordering::Relaxed) != SLEEPING {
                 return;
             }
             #[cfg(makai_loom)]
@@ -1015,8 +1133,9 @@ impl<T: LoopTask> Drop for EventLoop<T> {
         // are dropped without calling their callbacks). Caller-owned nodes are left as they
         // are, their tasks taken and dropped.
         self.drain_concurrent(false);
-        // Forget keep-alives of this loop dropped while active (ids are never reused).
-        dropped_active::take(self.id);
+        // Leave the registry: keep-alives of this loop dropped from now on (its own tasks and
+        // timers among them) are ignored, and no thread wakes it any more.
+        dropped_active::unregister(self.id);
     }
 }
 

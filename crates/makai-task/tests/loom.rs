@@ -93,7 +93,7 @@ fn queue_batch_push() {
         let q1 = Arc::clone(&q);
         let a = thread::spawn(move || {
             let mut b = Batch::new();
-            // SAFETY (all three): the items live until the consumer frees them.
+            // SAFETY: the items (all three) live until the consumer frees them.
             unsafe { b.push_back(new_item(10)) };
             // SAFETY: as above.
             unsafe { b.push_back(new_item(11)) };
@@ -161,7 +161,7 @@ fn queue_consumer_handoff() {
         let (q1, done1) = (Arc::clone(&q), Arc::clone(&done));
         let first = thread::spawn(move || {
             let mut b = Batch::new();
-            // SAFETY (all three): the items live until a consumer frees them.
+            // SAFETY: the items (all three) live until a consumer frees them.
             unsafe { b.push_back(new_item(1)) };
             // SAFETY: as above.
             unsafe { b.push_back(new_item(2)) };
@@ -352,6 +352,30 @@ mod event_loop {
             assert_eq!(ran.load(Ordering::Relaxed), 2);
             assert_eq!(ev.keep_alive_count(), 0);
             senders.into_iter().for_each(|t| t.join().unwrap());
+        });
+    }
+
+    struct Nop;
+    impl LoopTask for Nop {
+        fn run(self, _: &mut EventLoop<Nop>) {}
+    }
+
+    /// An active keep-alive moved to another thread and dropped there, while the loop runs with
+    /// nothing else to wake it: the drop wakes the loop, `run` returns (a missed drop is a
+    /// deadlock) and the keep-alive no longer counts.
+    /// Key ordering: the Release swap of the wake state in the drop's wake-up, paired with the
+    /// loop's Acquire swap back to awake, which makes the recorded drop (and its hint) visible
+    /// to the loop's next look. (Weakened to Relaxed, loom finds the deadlock.)
+    #[test]
+    fn keep_alive_dropped_elsewhere() {
+        loom::model(|| {
+            let mut ev = EventLoop::<Nop>::new();
+            let mut keep = KeepAlive::new();
+            keep.activate(&mut ev);
+            let dropper = thread::spawn(move || drop(keep));
+            ev.run();
+            assert_eq!(ev.keep_alive_count(), 0);
+            dropper.join().unwrap();
         });
     }
 }

@@ -237,6 +237,40 @@ fn a_keep_alive_dropped_on_another_thread_is_uncounted_when_the_loop_looks() {
     ev.run();
 }
 
+/// The loop sleeps with nothing to wake it but a far timer; the last keep-alive is dropped on
+/// another thread meanwhile: the drop wakes the loop and `run` returns long before the timer.
+#[test]
+fn a_keep_alive_dropped_on_another_thread_wakes_a_sleeping_run() {
+    let mut ev = EventLoop::<Ev>::new();
+    ev.set_timeout(Duration::from_secs(30), Ev::Log("timer"));
+    let keep = active(&mut ev);
+    let dropper = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(20));
+        drop(keep);
+    });
+    ev.run();
+    dropper.join().unwrap();
+    // Had the drop not woken it, `run` would have slept until the timer fired.
+    assert_eq!(ev.pending_timers(), 1);
+    assert_eq!(ev.keep_alive_count(), 0);
+    assert!(take_log().is_empty());
+}
+
+/// A keep-alive that outlives its loop is ignored when dropped, on any thread, and does not
+/// count on a loop made later.
+#[test]
+fn a_keep_alive_outliving_its_loop_drops_quietly() {
+    let mut ev = EventLoop::<Ev>::new();
+    let here = active(&mut ev);
+    let there = active(&mut ev);
+    drop(ev);
+    drop(here);
+    std::thread::spawn(move || drop(there)).join().unwrap();
+    let mut next = EventLoop::<Ev>::new();
+    assert_eq!(next.keep_alive_count(), 0);
+    next.run();
+}
+
 /// Timers, local tasks, concurrent tasks, a pool job and keep-alives interleave; `run()`
 /// returns exactly when the last keep-alive ends: nothing runs after it, and the timer that
 /// nothing keeps alive is still pending.
@@ -382,6 +416,29 @@ fn refill_of_a_pending_node_panics() {
         node.refill(Ev::Log("y"));
     }));
     assert!(r.is_err());
+}
+
+/// A task sent after the loop is gone is never run; it is dropped with the last handle.
+#[test]
+fn a_task_sent_after_the_loop_is_dropped_is_dropped_with_the_last_handle() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let ev = EventLoop::new();
+    let handle = ev.handle();
+    let other = handle.clone();
+    drop(ev);
+    handle.send(Ev::Tracked(DropCount(Arc::clone(&drops))));
+    let mut node = Box::new(ConcurrentTask::new(Ev::Tracked(DropCount(Arc::clone(
+        &drops,
+    )))));
+    // SAFETY: the node lives in this box, not moved, until after the last handle is dropped.
+    unsafe { other.send_node(NonNull::from(&mut *node)) };
+    drop(handle);
+    assert_eq!(drops.load(Ordering::Relaxed), 0, "a handle is still alive");
+    drop(other);
+    assert_eq!(drops.load(Ordering::Relaxed), 2);
+    // The caller-owned node was emptied, not freed.
+    assert!(!node.is_pending());
+    assert!(take_log().is_empty());
 }
 
 #[test]
