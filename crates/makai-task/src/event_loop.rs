@@ -402,7 +402,9 @@ pub enum KeepAliveStatus {
 /// timer task given back by [`cancel_timeout`](EventLoop::cancel_timeout) and dropped, a
 /// task that panicked, a struct dropped early) never keeps [`EventLoop::run`] going forever.
 /// Dropped on the loop thread, it is seen at the end of the tick it happened in; dropped on
-/// another thread, it also wakes the loop, so a sleeping `run` returns if it was the last.
+/// another thread, it also wakes the loop, so a sleeping `run` returns if it was the last,
+/// after running the tasks that thread sent before dropping it. A `KeepAlive` is `Send`:
+/// activate it on the loop thread, then move it to the worker whose job it stands for.
 /// A keep-alive that outlives its loop is ignored when dropped. `deactivate` and `done` stay
 /// the fast path: the drop of an active keep-alive takes a process-wide lock (it is the rare
 /// path; an inactive or done keep-alive drops for free).
@@ -764,6 +766,10 @@ static NEXT_LOOP_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64
 ///
 /// The loop is neither `Send` nor `Sync`: it and its tasks stay on the thread that made it.
 ///
+/// **Dropping the loop** drops, without running them, its queued local tasks, its pending
+/// timers' tasks and the tasks other threads sent that it has not taken yet; a task sent after
+/// the drop is dropped with the last [`LoopHandle`]. Keep-alives of a dropped loop are ignored.
+///
 /// ```compile_fail
 /// use makai_task::{EventLoop, LoopTask};
 /// struct Nop;
@@ -914,15 +920,20 @@ impl<T: LoopTask> EventLoop<T> {
         self.timers.remove(id)
     }
 
-    /// The number of active keep-alives (a dropped active [`KeepAlive`] no longer counts).
+    /// The number of active [`KeepAlive`]s (a dropped active one no longer counts). Live
+    /// [`ConcurrentKeepAlive`]s are not in it (they are counted atomically, apart); `run`
+    /// waits for both kinds.
     #[must_use]
     pub fn keep_alive_count(&self) -> u32 {
         self.active - dropped_active::count(self.id)
     }
 
-    /// Uncounts the active keep-alives that were dropped without `deactivate`.
-    fn reclaim_dropped_keep_alives(&mut self) {
-        self.active -= dropped_active::take(self.id);
+    /// Uncounts the active keep-alives that were dropped without `deactivate`; returns how
+    /// many.
+    fn reclaim_dropped_keep_alives(&mut self) -> u32 {
+        let dropped = dropped_active::take(self.id);
+        self.active -= dropped;
+        dropped
     }
 
     /// The number of tasks in the local run queue.
@@ -1032,8 +1043,15 @@ impl<T: LoopTask> EventLoop<T> {
             // tick runs them.
             let remote_refs = self.remote.concurrent_refs.load(Ordering::Acquire);
             self.tick();
-            self.reclaim_dropped_keep_alives();
+            let dropped = self.reclaim_dropped_keep_alives();
             if self.active == 0 && remote_refs == 0 {
+                // A keep-alive dropped on another thread after this tick's drain: the tasks
+                // that thread sent before dropping it are queued by now (the registry lock
+                // orders them before the count we took). Run them before returning: take them
+                // and tick again (they may start keep-alives of their own).
+                if dropped > 0 && self.drain_concurrent(true) > 0 {
+                    continue;
+                }
                 return;
             }
             self.sleep();

@@ -355,25 +355,37 @@ mod event_loop {
         });
     }
 
-    struct Nop;
-    impl LoopTask for Nop {
-        fn run(self, _: &mut EventLoop<Nop>) {}
+    /// A task that counts itself.
+    struct Count(Arc<AtomicUsize>);
+    impl LoopTask for Count {
+        fn run(self, _: &mut EventLoop<Count>) {
+            // Relaxed: read on this thread after `run` returns.
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
-    /// An active keep-alive moved to another thread and dropped there, while the loop runs with
-    /// nothing else to wake it: the drop wakes the loop, `run` returns (a missed drop is a
-    /// deadlock) and the keep-alive no longer counts.
+    /// An active keep-alive moved to another thread, which sends a task and drops the
+    /// keep-alive, while the loop runs with nothing else to wake it: the drop wakes the loop,
+    /// `run` returns (a missed drop is a deadlock) after the task ran, and the keep-alive no
+    /// longer counts.
     /// Key ordering: the Release swap of the wake state in the drop's wake-up, paired with the
     /// loop's Acquire swap back to awake, which makes the recorded drop (and its hint) visible
     /// to the loop's next look. (Weakened to Relaxed, loom finds the deadlock.)
     #[test]
     fn keep_alive_dropped_elsewhere() {
         loom::model(|| {
-            let mut ev = EventLoop::<Nop>::new();
+            let ran = Arc::new(AtomicUsize::new(0));
+            let mut ev = EventLoop::<Count>::new();
             let mut keep = KeepAlive::new();
             keep.activate(&mut ev);
-            let dropper = thread::spawn(move || drop(keep));
+            let (handle, r) = (ev.handle(), Arc::clone(&ran));
+            let dropper = thread::spawn(move || {
+                handle.send(Count(r));
+                drop(keep);
+            });
             ev.run();
+            // The task sent before the drop has run by the time `run` returns.
+            assert_eq!(ran.load(Ordering::Relaxed), 1);
             assert_eq!(ev.keep_alive_count(), 0);
             dropper.join().unwrap();
         });
