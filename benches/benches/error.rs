@@ -23,7 +23,7 @@ static GLOBAL: CountingAlloc = CountingAlloc;
 const MISSING: &str = "/nonexistent/makai/bench/config.toml";
 
 fn makai_build(path: &Path) -> SysError<'_> {
-    SysError::new(Errno::NOENT, Syscall::Open).with_path_ref(path)
+    SysError::new(Errno::NOENT, Syscall::Open).with_std_path(path)
 }
 
 fn std_build(path: &Path) -> std::io::Error {
@@ -77,7 +77,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let p = black_box(path);
             let io = std::fs::File::open(p).unwrap_err();
-            SysError::from_io_error(&io, Syscall::Open).map(|e| e.with_path_ref(p))
+            SysError::from_io_error(&io, Syscall::Open).map(|e| e.with_std_path(p))
         })
     });
     g.bench_function("fs_err_open", |b| {

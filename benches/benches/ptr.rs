@@ -89,7 +89,7 @@ fn build_makai<'b>(buf: &'b [u8], spans: &[(usize, usize)]) -> Vec<CowSlice<'b, 
         .map(|(i, &(s, e))| {
             let token = &buf[s..e];
             if i % OWNED_EVERY == 0 {
-                CowSlice::dupe(token)
+                CowSlice::copy_of(token)
             } else {
                 CowSlice::borrowed(token)
             }

@@ -90,7 +90,7 @@ fn new_slice<'a>(input: &'a Input, src: SliceSrc) -> (Cow<'a, [u16]>, CowSlice<'
         SliceSrc::Boxed(v) => (Cow::Owned(v.clone()), CowSlice::owned(v.into_boxed_slice())),
         SliceSrc::Dupe(a, b) => {
             let s = &input.nums[range(input.nums.len(), a, b)];
-            (Cow::Owned(s.to_vec()), CowSlice::dupe(s))
+            (Cow::Owned(s.to_vec()), CowSlice::copy_of(s))
         }
         SliceSrc::Iter(v) => (Cow::Owned(v.clone()), v.into_iter().collect()),
         SliceSrc::FromCow(borrow, v) => {
@@ -113,7 +113,7 @@ fn new_str<'a>(input: &'a Input, src: StrSrc) -> Option<(Cow<'a, str>, CowStr<'a
         }
         StrSrc::String(t) => (Cow::Owned(t.0.clone()), CowStr::from_string(t.0)),
         StrSrc::Boxed(t) => (Cow::Owned(t.0.clone()), CowStr::owned(t.0.into_boxed_str())),
-        StrSrc::Dupe(t) => (Cow::Owned(t.0.clone()), CowStr::dupe(&t.0)),
+        StrSrc::Dupe(t) => (Cow::Owned(t.0.clone()), CowStr::copy_of(&t.0)),
         StrSrc::Utf8(bytes) => {
             let ok = std::str::from_utf8(&bytes).is_ok();
             let text = input.text.as_bytes();

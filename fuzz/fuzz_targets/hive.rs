@@ -178,7 +178,7 @@ where
                 model.iter_mut().for_each(|m| *m = None);
             }
         }
-        assert_eq!(hive.spill_count(), spills);
+        assert_eq!(hive.fallback_count(), spills);
         assert_eq!(hive.hive().len(), inline.len());
         for (b, want) in &spilled {
             assert_eq!(&**b, want);

@@ -107,10 +107,16 @@ impl<A> Failing<A> {
     /// The index of the allocation that fails.
     ///
     /// ```
-    /// assert_eq!(makai_alloc::Failing::new(makai_alloc::Global, 7).fail_index(), 7);
+    /// assert_eq!(makai_alloc::Failing::new(makai_alloc::Global, 7).failing_index(), 7);
     /// ```
-    pub fn fail_index(&self) -> usize {
+    pub fn failing_index(&self) -> usize {
         self.fail_at
+    }
+
+    /// The earlier name of [`failing_index`](Failing::failing_index).
+    #[doc(hidden)]
+    pub fn fail_index(&self) -> usize {
+        self.failing_index()
     }
 
     /// How many allocations were attempted (failed ones included).

@@ -328,7 +328,7 @@ impl<const N: usize> StackFallback<N, Global> {
     /// ```
     #[must_use]
     pub const fn new() -> Self {
-        Self::with_fallback(Global)
+        Self::new_in(Global)
     }
 }
 
@@ -344,16 +344,23 @@ impl<const N: usize, A: Allocator> StackFallback<N, A> {
     /// ```
     /// use makai_alloc::{Arena, StackFallback};
     /// let arena = Arena::new();
-    /// let buf = StackFallback::<64, &Arena>::with_fallback(&arena);
+    /// let buf = StackFallback::<64, &Arena>::new_in(&arena);
     /// assert_eq!(buf.used(), 0);
     /// ```
     #[must_use]
-    pub const fn with_fallback(fallback: A) -> Self {
+    pub const fn new_in(fallback: A) -> Self {
         StackFallback {
             buf: Inline([const { Cell::new(MaybeUninit::uninit()) }; N]),
             state: BumpState::new(),
             fallback,
         }
+    }
+
+    /// The earlier name of [`new_in`](StackFallback::new_in).
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn with_fallback(fallback: A) -> Self {
+        Self::new_in(fallback)
     }
 
     /// How many requests the buffer could not serve and passed to the fallback allocator,
@@ -497,7 +504,7 @@ impl<'buf> BufferFallback<'buf, Global> {
     /// ```
     #[must_use]
     pub fn new(buf: &'buf mut [MaybeUninit<u8>]) -> Self {
-        Self::with_fallback(buf, Global)
+        Self::new_in(buf, Global)
     }
 }
 
@@ -509,13 +516,13 @@ impl<'buf, A: Allocator> BufferFallback<'buf, A> {
     /// use std::mem::MaybeUninit;
     /// let mut storage = [MaybeUninit::uninit(); 8];
     /// // A fixed buffer: once it is full, allocations fail instead of spilling.
-    /// let buf = BufferFallback::with_fallback(&mut storage, NoAlloc);
+    /// let buf = BufferFallback::new_in(&mut storage, NoAlloc);
     /// let mut v = allocator_api2::vec::Vec::<u8, _>::new_in(&buf);
     /// assert!(v.try_reserve(8).is_ok());
     /// assert!(v.try_reserve(9).is_err());
     /// ```
     #[must_use]
-    pub fn with_fallback(buf: &'buf mut [MaybeUninit<u8>], fallback: A) -> Self {
+    pub fn new_in(buf: &'buf mut [MaybeUninit<u8>], fallback: A) -> Self {
         let cap = buf.len();
         BufferFallback {
             base: NonNull::from(buf).cast::<u8>(),
@@ -524,6 +531,13 @@ impl<'buf, A: Allocator> BufferFallback<'buf, A> {
             fallback,
             _buf: PhantomData,
         }
+    }
+
+    /// The earlier name of [`new_in`](BufferFallback::new_in).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn with_fallback(buf: &'buf mut [MaybeUninit<u8>], fallback: A) -> Self {
+        Self::new_in(buf, fallback)
     }
 
     /// How many requests the buffer could not serve and passed to the fallback allocator,

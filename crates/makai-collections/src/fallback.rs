@@ -32,14 +32,14 @@ struct Spill<A> {
 /// A [`HiveArray`] of `N` slots with a heap behind it (Bun's `HiveArray.Fallback`):
 /// [`alloc`](HiveFallback::alloc) never fails, it spills to `A` when the hive is full, and each
 /// [`FallbackBox`] frees to wherever its value came from.
-/// [`spill_count`](HiveFallback::spill_count) says how often the hive was too small, to size `N`.
+/// [`fallback_count`](HiveFallback::fallback_count) says how often the hive was too small, to size `N`.
 ///
 /// ```
 /// use makai_collections::HiveFallback;
 ///
 /// let pool = HiveFallback::<u64, 64>::new(); // 64 slots
 /// let boxes: Vec<_> = (0..100).map(|i| pool.alloc(i)).collect();
-/// assert_eq!(pool.spill_count(), 36);
+/// assert_eq!(pool.fallback_count(), 36);
 /// assert!(pool.hive().contains(&*boxes[63]));
 /// assert!(!pool.hive().contains(&*boxes[64]));
 /// drop(boxes);
@@ -65,7 +65,7 @@ where
     ///
     /// ```
     /// let pool = makai_collections::HiveFallback::<u8, 4>::new();
-    /// assert_eq!(pool.spill_count(), 0);
+    /// assert_eq!(pool.fallback_count(), 0);
     /// ```
     #[must_use]
     pub const fn new() -> Self {
@@ -169,13 +169,21 @@ where
     /// ```
     /// let pool = makai_collections::HiveFallback::<u8, 0>::new(); // no hive slots at all
     /// let _b = pool.alloc(1);
-    /// assert_eq!(pool.spill_count(), 1);
+    /// assert_eq!(pool.fallback_count(), 1);
     /// ```
     #[inline]
     #[must_use]
-    #[doc(alias = "fallback_count")]
-    pub fn spill_count(&self) -> usize {
+    #[doc(alias = "spill_count")]
+    pub fn fallback_count(&self) -> usize {
         self.spill.spills.get()
+    }
+
+    /// The earlier name of [`fallback_count`](HiveFallback::fallback_count).
+    #[doc(hidden)]
+    #[inline]
+    #[must_use]
+    pub fn spill_count(&self) -> usize {
+        self.fallback_count()
     }
 
     /// The inline hive (for `len`, `contains`, `index_of`).
@@ -276,7 +284,7 @@ where
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HiveFallback")
             .field("hive", &self.hive)
-            .field("spill_count", &self.spill.spills.get())
+            .field("fallback_count", &self.spill.spills.get())
             .finish_non_exhaustive()
     }
 }

@@ -46,14 +46,14 @@ use crate::{FsError, Syscall};
 
 /// The error of `syscall` on `path`.
 fn fail(err: std::io::Error, syscall: Syscall, path: &Path) -> FsError {
-    FsError::from_io_error(err, syscall).with_path_ref(path)
+    FsError::from_io_error(err, syscall).with_std_path(path)
 }
 
 /// The error of a two-path `syscall` from `from` to `to`.
 fn fail2(err: std::io::Error, syscall: Syscall, from: &Path, to: &Path) -> FsError {
     FsError::from_io_error(err, syscall)
-        .with_path_ref(from)
-        .with_dest_ref(to)
+        .with_std_path(from)
+        .with_std_dest(to)
 }
 
 /// Opens a file for reading ([`File::open`]).
@@ -160,7 +160,7 @@ pub fn read_to_string(path: impl AsRef<Path>) -> Result<String, FsError> {
     let path = path.as_ref();
     let bytes = read(path)?;
     String::from_utf8(bytes)
-        .map_err(|e| FsError::from_utf8_error(e, Syscall::Read).with_path_ref(path))
+        .map_err(|e| FsError::from_utf8_error(e, Syscall::Read).with_std_path(path))
 }
 
 /// Creates (or truncates) a file and writes all of `contents` ([`std::fs::write`]).

@@ -154,7 +154,7 @@ impl FsError {
 
     /// [`with_path`](FsError::with_path) for a [`Path`].
     #[must_use]
-    pub fn with_path_ref(self, path: &Path) -> FsError {
+    pub fn with_std_path(self, path: &Path) -> FsError {
         self.with_path(path.as_os_str().as_encoded_bytes())
     }
 
@@ -174,8 +174,22 @@ impl FsError {
 
     /// [`with_dest`](FsError::with_dest) for a [`Path`].
     #[must_use]
-    pub fn with_dest_ref(self, dest: &Path) -> FsError {
+    pub fn with_std_dest(self, dest: &Path) -> FsError {
         self.with_dest(dest.as_os_str().as_encoded_bytes())
+    }
+
+    /// The earlier name of [`with_std_path`](FsError::with_std_path).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn with_path_ref(self, path: &Path) -> FsError {
+        self.with_std_path(path)
+    }
+
+    /// The earlier name of [`with_std_dest`](FsError::with_std_dest).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn with_dest_ref(self, dest: &Path) -> FsError {
+        self.with_std_dest(dest)
     }
 
     /// Adds (or replaces) the file descriptor.

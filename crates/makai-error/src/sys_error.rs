@@ -373,14 +373,28 @@ impl<'p> SysError<'p> {
     /// [`with_path`](SysError::with_path) for a [`Path`] (its bytes as the OS encodes them).
     #[inline]
     #[must_use]
-    pub fn with_path_ref(self, path: &'p Path) -> SysError<'p> {
+    pub fn with_std_path(self, path: &'p Path) -> SysError<'p> {
         self.with_path(path.as_os_str().as_encoded_bytes())
     }
 
     /// [`with_dest`](SysError::with_dest) for a [`Path`].
     #[must_use]
-    pub fn with_dest_ref(self, dest: &'p Path) -> SysError<'p> {
+    pub fn with_std_dest(self, dest: &'p Path) -> SysError<'p> {
         self.with_dest(dest.as_os_str().as_encoded_bytes())
+    }
+
+    /// The earlier name of [`with_std_path`](SysError::with_std_path).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn with_path_ref(self, path: &'p Path) -> SysError<'p> {
+        self.with_std_path(path)
+    }
+
+    /// The earlier name of [`with_std_dest`](SysError::with_std_dest).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn with_dest_ref(self, dest: &'p Path) -> SysError<'p> {
+        self.with_std_dest(dest)
     }
 
     /// Copies any borrowed path so that the error no longer borrows anything: the way to

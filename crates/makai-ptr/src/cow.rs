@@ -12,7 +12,7 @@
 //! let view;
 //! {
 //!     let owner = CowSlice::from_vec(vec![1, 2, 3]);
-//!     view = owner.borrow(); // error: `owner` does not live long enough
+//!     view = owner.reborrow(); // error: `owner` does not live long enough
 //! }
 //! assert_eq!(view.len(), 3);
 //! ```
@@ -228,19 +228,29 @@ impl<'a, T> CowSlice<'a, T> {
     ///
     /// ```
     /// let src = [1, 2, 3];
-    /// let c = makai_ptr::CowSlice::dupe(&src);
+    /// let c = makai_ptr::CowSlice::copy_of(&src);
     /// assert!(c.is_owned() && c.as_ptr() != src.as_ptr());
     /// ```
     #[inline]
-    #[doc(alias = "initDupe")]
+    #[doc(alias = "initDupe", alias = "dupe")]
+    pub fn copy_of(slice: &[T]) -> Self
+    where
+        T: Clone,
+    {
+        Self::try_copy_of(slice).handle_oom()
+    }
+
+    /// The earlier name of [`copy_of`](CowSlice::copy_of) (Bun's `dupe`).
+    #[doc(hidden)]
+    #[inline]
     pub fn dupe(slice: &[T]) -> Self
     where
         T: Clone,
     {
-        Self::try_dupe(slice).handle_oom()
+        Self::copy_of(slice)
     }
 
-    /// Like [`dupe`](CowSlice::dupe), but reports out of memory instead of aborting.
+    /// Like [`copy_of`](CowSlice::copy_of), but reports out of memory instead of aborting.
     ///
     /// # Errors
     ///
@@ -251,11 +261,11 @@ impl<'a, T> CowSlice<'a, T> {
     /// If `T::clone` panics.
     ///
     /// ```
-    /// let c = makai_ptr::CowSlice::try_dupe(&[7u8; 4]).unwrap();
+    /// let c = makai_ptr::CowSlice::try_copy_of(&[7u8; 4]).unwrap();
     /// assert_eq!(&*c, &[7; 4]);
     /// ```
     #[inline]
-    pub fn try_dupe(slice: &[T]) -> Result<Self, AllocError>
+    pub fn try_copy_of(slice: &[T]) -> Result<Self, AllocError>
     where
         T: Clone,
     {
@@ -332,11 +342,12 @@ impl<'a, T> CowSlice<'a, T> {
     ///
     /// ```
     /// let owner = makai_ptr::CowSlice::from_vec(vec![1, 2, 3]);
-    /// let view = owner.borrow();
+    /// let view = owner.reborrow();
     /// assert!(!view.is_owned() && view.as_ptr() == owner.as_ptr());
     /// ```
     #[inline]
-    pub const fn borrow(&self) -> CowSlice<'_, T> {
+    #[doc(alias = "borrow")]
+    pub const fn reborrow(&self) -> CowSlice<'_, T> {
         CowSlice::borrowed(self.as_slice())
     }
 
@@ -565,7 +576,7 @@ impl<T: Clone> Clone for CowSlice<'_, T> {
     fn clone(&self) -> Self {
         match self.as_borrowed() {
             Some(slice) => Self::borrowed(slice),
-            None => Self::dupe(self.as_slice()),
+            None => Self::copy_of(self.as_slice()),
         }
     }
 }

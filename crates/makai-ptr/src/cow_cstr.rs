@@ -124,27 +124,34 @@ impl<'a> CowCStr<'a> {
     /// Out of memory aborts through [`makai_error::out_of_memory`].
     ///
     /// ```
-    /// assert!(makai_ptr::CowCStr::dupe(c"abc").is_owned());
+    /// assert!(makai_ptr::CowCStr::copy_of(c"abc").is_owned());
     /// ```
     #[inline]
-    #[doc(alias = "initDupe")]
-    pub fn dupe(s: &CStr) -> Self {
-        Self::try_dupe(s).handle_oom()
+    #[doc(alias = "initDupe", alias = "dupe")]
+    pub fn copy_of(s: &CStr) -> Self {
+        Self::try_copy_of(s).handle_oom()
     }
 
-    /// Like [`dupe`](CowCStr::dupe), but reports out of memory instead of aborting.
+    /// The earlier name of [`copy_of`](CowCStr::copy_of) (Bun's `dupe`).
+    #[doc(hidden)]
+    #[inline]
+    pub fn dupe(s: &CStr) -> Self {
+        Self::copy_of(s)
+    }
+
+    /// Like [`copy_of`](CowCStr::copy_of), but reports out of memory instead of aborting.
     ///
     /// # Errors
     ///
     /// [`AllocError`] when the copy cannot be allocated.
     ///
     /// ```
-    /// assert_eq!(makai_ptr::CowCStr::try_dupe(c"a").unwrap().as_bytes(), b"a");
+    /// assert_eq!(makai_ptr::CowCStr::try_copy_of(c"a").unwrap().as_bytes(), b"a");
     /// ```
     #[inline]
-    pub fn try_dupe(s: &CStr) -> Result<Self, AllocError> {
+    pub fn try_copy_of(s: &CStr) -> Result<Self, AllocError> {
         Ok(Self {
-            bytes_with_nul: CowSlice::try_dupe(s.to_bytes_with_nul())?,
+            bytes_with_nul: CowSlice::try_copy_of(s.to_bytes_with_nul())?,
         })
     }
 
@@ -287,11 +294,12 @@ impl<'a> CowCStr<'a> {
     /// A borrowed `CowCStr` of the same string, tied to `self`.
     ///
     /// ```
-    /// let owner = makai_ptr::CowCStr::dupe(c"o");
-    /// assert!(!owner.borrow().is_owned());
+    /// let owner = makai_ptr::CowCStr::copy_of(c"o");
+    /// assert!(!owner.reborrow().is_owned());
     /// ```
     #[inline]
-    pub const fn borrow(&self) -> CowCStr<'_> {
+    #[doc(alias = "borrow")]
+    pub const fn reborrow(&self) -> CowCStr<'_> {
         CowCStr::borrowed(self.as_c_str())
     }
 

@@ -100,27 +100,34 @@ impl<'a> CowStr<'a> {
     /// Out of memory aborts through [`makai_error::out_of_memory`].
     ///
     /// ```
-    /// assert!(makai_ptr::CowStr::dupe("copy me").is_owned());
+    /// assert!(makai_ptr::CowStr::copy_of("copy me").is_owned());
     /// ```
     #[inline]
-    #[doc(alias = "initDupe")]
-    pub fn dupe(s: &str) -> Self {
-        Self::try_dupe(s).handle_oom()
+    #[doc(alias = "initDupe", alias = "dupe")]
+    pub fn copy_of(s: &str) -> Self {
+        Self::try_copy_of(s).handle_oom()
     }
 
-    /// Like [`dupe`](CowStr::dupe), but reports out of memory instead of aborting.
+    /// The earlier name of [`copy_of`](CowStr::copy_of) (Bun's `dupe`).
+    #[doc(hidden)]
+    #[inline]
+    pub fn dupe(s: &str) -> Self {
+        Self::copy_of(s)
+    }
+
+    /// Like [`copy_of`](CowStr::copy_of), but reports out of memory instead of aborting.
     ///
     /// # Errors
     ///
     /// [`AllocError`] when the copy cannot be allocated.
     ///
     /// ```
-    /// assert_eq!(makai_ptr::CowStr::try_dupe("a").unwrap(), "a");
+    /// assert_eq!(makai_ptr::CowStr::try_copy_of("a").unwrap(), "a");
     /// ```
     #[inline]
-    pub fn try_dupe(s: &str) -> Result<Self, AllocError> {
+    pub fn try_copy_of(s: &str) -> Result<Self, AllocError> {
         Ok(Self {
-            bytes: CowSlice::try_dupe(s.as_bytes())?,
+            bytes: CowSlice::try_copy_of(s.as_bytes())?,
         })
     }
 
@@ -226,11 +233,12 @@ impl<'a> CowStr<'a> {
     /// A borrowed `CowStr` of the whole text, tied to `self`.
     ///
     /// ```
-    /// let owner = makai_ptr::CowStr::dupe("abc");
-    /// assert!(!owner.borrow().is_owned());
+    /// let owner = makai_ptr::CowStr::copy_of("abc");
+    /// assert!(!owner.reborrow().is_owned());
     /// ```
     #[inline]
-    pub const fn borrow(&self) -> CowStr<'_> {
+    #[doc(alias = "borrow")]
+    pub const fn reborrow(&self) -> CowStr<'_> {
         CowStr::borrowed(self.as_str())
     }
 
@@ -242,7 +250,7 @@ impl<'a> CowStr<'a> {
     /// character boundaries.
     ///
     /// ```
-    /// assert_eq!(makai_ptr::CowStr::dupe("key=val").borrow_sub(4..7), "val");
+    /// assert_eq!(makai_ptr::CowStr::copy_of("key=val").borrow_sub(4..7), "val");
     /// ```
     ///
     /// ```should_panic
@@ -604,7 +612,7 @@ mod tests {
     fn cow_conversions_keep_state() {
         let c: Cow<'_, str> = CowStr::borrowed("b").into();
         assert!(matches!(c, Cow::Borrowed("b")));
-        let c: Cow<'_, str> = CowStr::dupe("o").into();
+        let c: Cow<'_, str> = CowStr::copy_of("o").into();
         assert!(matches!(c, Cow::Owned(ref s) if s == "o"));
     }
 }

@@ -391,7 +391,7 @@ mod tests {
     #[test]
     fn owned_parts_move_and_borrowed_parts_copy() {
         let line = String::from("borrowed");
-        let owned = CowStr::dupe("owned");
+        let owned = CowStr::copy_of("owned");
         let owned_addr = owned.as_ptr();
         let v = vec![(CowStr::borrowed(&line), 1u32), (owned, 2)];
         let kept = v.into_static();

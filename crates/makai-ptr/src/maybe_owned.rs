@@ -68,10 +68,11 @@ impl<'a, T: ?Sized> MaybeOwned<'a, T> {
     ///
     /// ```
     /// let owner = makai_ptr::MaybeOwned::<str>::Owned("o".into());
-    /// assert!(!owner.borrow().is_owned());
+    /// assert!(!owner.reborrow().is_owned());
     /// ```
     #[inline]
-    pub fn borrow(&self) -> MaybeOwned<'_, T> {
+    #[doc(alias = "borrow")]
+    pub fn reborrow(&self) -> MaybeOwned<'_, T> {
         MaybeOwned::Borrowed(self.get())
     }
 

@@ -100,7 +100,7 @@ impl<'de: 'a, 'a> Visitor<'de> for CowStrVisitor<'a> {
 
     #[inline]
     fn visit_str<E: de::Error>(self, v: &str) -> Result<CowStr<'a>, E> {
-        Ok(CowStr::dupe(v))
+        Ok(CowStr::copy_of(v))
     }
 
     #[inline]
@@ -114,7 +114,7 @@ impl<'de: 'a, 'a> Visitor<'de> for CowStrVisitor<'a> {
 
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<CowStr<'a>, E> {
         match std::str::from_utf8(v) {
-            Ok(s) => Ok(CowStr::dupe(s)),
+            Ok(s) => Ok(CowStr::copy_of(s)),
             Err(_) => Err(E::invalid_value(Unexpected::Bytes(v), &self)),
         }
     }
@@ -167,7 +167,7 @@ impl<'de: 'a, 'a> Visitor<'de> for CowBytesVisitor<'a> {
 
     #[inline]
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<CowBytes<'a>, E> {
-        Ok(CowSlice::dupe(v))
+        Ok(CowSlice::copy_of(v))
     }
 
     #[inline]
@@ -182,7 +182,7 @@ impl<'de: 'a, 'a> Visitor<'de> for CowBytesVisitor<'a> {
 
     #[inline]
     fn visit_str<E: de::Error>(self, v: &str) -> Result<CowBytes<'a>, E> {
-        Ok(CowSlice::dupe(v.as_bytes()))
+        Ok(CowSlice::copy_of(v.as_bytes()))
     }
 
     #[inline]

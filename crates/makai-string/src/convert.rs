@@ -126,7 +126,7 @@ impl From<Str> for CowStr<'_> {
     /// ```
     #[inline]
     fn from(s: Str) -> Self {
-        CowStr::dupe(s.as_str())
+        CowStr::copy_of(s.as_str())
     }
 }
 
@@ -239,7 +239,7 @@ mod tests {
         ] {
             let owner = String::from(text);
             let borrowed = CowStr::borrowed(&owner);
-            let owned = CowStr::dupe(text);
+            let owned = CowStr::copy_of(text);
             let s1 = Str::from(&borrowed);
             let s2 = Str::from(owned.clone());
             let m1 = SmolStr::from(&owned);

@@ -13,6 +13,14 @@ use crate::repr::{INLINE_CAP, Unique};
 /// [`freeze`](SmolStr::freeze) turns it into a shareable [`Str`] in O(1), without copying or
 /// reallocating.
 ///
+/// **Not the `smol_str` crate's `SmolStr`.** That one is an *immutable* string with O(1)
+/// clones: its counterpart here is [`Str`]. This `SmolStr` is a growable buffer like `String`
+/// (`push_str`, `clear`, `reserve`; `clone` copies), named after Bun's type, whose users this
+/// crate serves first; the `smol_str` interop feature converts between the two crates' types.
+/// The name stays: renaming Bun's most used string type would cost its port more than the
+/// clash costs anyone (the crate paths, `makai_string::SmolStr` and `smol_str::SmolStr`, tell
+/// them apart).
+///
 /// `size_of::<SmolStr>()` and `size_of::<Option<SmolStr>>()` are both 16. Strings of 17 bytes
 /// or more are on the heap; a heap string stays on the heap when it shrinks (like `String`,
 /// it keeps its capacity).

@@ -42,7 +42,7 @@ unsafe impl Allocator for Watch {
 }
 
 fn shared_string(state: &Arc<State>) -> Str {
-    let mut b = StringBuilder::with_allocator(Watch(state.clone()));
+    let mut b = StringBuilder::new_in(Watch(state.clone()));
     b.count("loom");
     let f = b.allocate();
     f.append("loom");

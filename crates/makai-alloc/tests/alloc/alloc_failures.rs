@@ -65,7 +65,7 @@ macro_rules! check {
 
 #[test]
 fn stack_fallback_propagates_every_fallback_failure() {
-    let points = check!(|alloc| StackFallback::<256, _>::with_fallback(alloc));
+    let points = check!(|alloc| StackFallback::<256, _>::new_in(alloc));
     assert!(points >= 5, "the fallback was reached {points} times");
 }
 
@@ -77,7 +77,7 @@ fn buffer_fallback_propagates_every_fallback_failure() {
         #[repr(align(16))]
         struct Buf([MaybeUninit<u8>; 192]);
         let mut buf = Buf([MaybeUninit::uninit(); 192]);
-        let w = BufferFallback::with_fallback(&mut buf.0, alloc);
+        let w = BufferFallback::new_in(&mut buf.0, alloc);
         workload(&w)?;
         Ok::<(), TryReserveError>(())
     })
@@ -110,9 +110,9 @@ fn two_fallbacks_deep() {
     // An `Arena` is hard-wired to the global heap (bumpalo), so it is a leaf, not a wrapper;
     // this stacks two fallbacks over the checker instead.
     let points = check_all_allocation_failures_counted(|alloc| {
-        let inner = StackFallback::<64, _>::with_fallback(alloc);
+        let inner = StackFallback::<64, _>::new_in(alloc);
         let inner_ref = &inner;
-        let outer = StackFallback::<64, _>::with_fallback(NullableAllocator::new(&inner_ref));
+        let outer = StackFallback::<64, _>::new_in(NullableAllocator::new(&inner_ref));
         workload(&outer)?;
         Ok::<(), TryReserveError>(())
     })
@@ -126,7 +126,7 @@ fn two_fallbacks_deep() {
 fn raw_grow_failure_keeps_the_old_block() {
     use std::alloc::Layout;
     check_all_allocation_failures_counted(|alloc| {
-        let stack = StackFallback::<32, _>::with_fallback(alloc);
+        let stack = StackFallback::<32, _>::new_in(alloc);
         let w = &stack;
         let small = Layout::new::<[u8; 16]>();
         let big = Layout::new::<[u8; 256]>();

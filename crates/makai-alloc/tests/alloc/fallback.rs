@@ -10,7 +10,7 @@ use makai_alloc::{Allocator, Arena, BufferFallback, NoAlloc, StackFallback};
 fn small_buffers_never_touch_the_fallback() {
     // The fallback is `NoAlloc`: reaching it would be an error, so success proves the buffer
     // served every request.
-    let buf = StackFallback::<512, NoAlloc>::with_fallback(NoAlloc);
+    let buf = StackFallback::<512, NoAlloc>::new_in(NoAlloc);
     let mut a = AVec::new_in(&buf);
     let mut b = AVec::new_in(&buf);
     for i in 0..32_u8 {
@@ -84,7 +84,7 @@ fn alignment_up_to_4096() {
 fn buffer_fallback_over_an_arena_fallback() {
     let arena = Arena::new();
     let mut storage = [MaybeUninit::<u8>::uninit(); 64];
-    let buf = BufferFallback::with_fallback(&mut storage, &arena);
+    let buf = BufferFallback::new_in(&mut storage, &arena);
     let mut v: AVec<u32, _> = AVec::new_in(&buf);
     v.extend(0..100);
     assert_eq!(v.len(), 100);

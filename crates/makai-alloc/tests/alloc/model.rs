@@ -392,7 +392,7 @@ proptest! {
     #[test]
     fn stack_fallback_over_arena_model(ops in ops()) {
         let arena = Arena::new();
-        let buf = StackFallback::<256, &Arena>::with_fallback(&arena);
+        let buf = StackFallback::<256, &Arena>::new_in(&arena);
         let out = run(&&buf, &ops);
         prop_assert_eq!(out.failed, 0);
     }
@@ -411,7 +411,7 @@ proptest! {
         // `NoAlloc` fallback: a fixed buffer; requests that do not fit fail cleanly and leave
         // the old block untouched (the harness checks it).
         let mut storage = [MaybeUninit::<u8>::uninit(); 600];
-        let buf = BufferFallback::with_fallback(&mut storage, NoAlloc);
+        let buf = BufferFallback::new_in(&mut storage, NoAlloc);
         let out = run(&&buf, &ops);
         prop_assert_eq!(buf.fallback_count(), 0);
         prop_assert!(out.ok + out.failed <= ops.len());
@@ -508,13 +508,13 @@ fn seeded_sequences() {
         assert_eq!(run(&Api2(&arena), &ops).failed, 0);
         let buf = StackFallback::<512>::new();
         assert_eq!(run(&&buf, &ops).failed, 0);
-        let over = StackFallback::<256, &Arena>::with_fallback(&arena);
+        let over = StackFallback::<256, &Arena>::new_in(&arena);
         assert_eq!(run(&&over, &ops).failed, 0);
         let mut storage = vec![MaybeUninit::<u8>::uninit(); 700];
         let skewed = BufferFallback::new(&mut storage[3..]);
         assert_eq!(run(&&skewed, &ops).failed, 0);
         let mut fixed_storage = [MaybeUninit::<u8>::uninit(); 300];
-        let fixed = BufferFallback::with_fallback(&mut fixed_storage, NoAlloc);
+        let fixed = BufferFallback::new_in(&mut fixed_storage, NoAlloc);
         run(&&fixed, &ops);
         assert_eq!(fixed.fallback_count(), 0);
         assert_eq!(run(&NoAlloc, &ops).ok, 0);

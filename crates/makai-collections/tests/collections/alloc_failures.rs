@@ -63,7 +63,7 @@ fn hive_fallback_try_alloc_spills_through_the_allocator() {
         let pool = HiveFallback::<String, 1, _>::new_in(alloc);
         let mut live = Vec::new();
         // Fill the hive (however many slots it has), then spill three values to the allocator.
-        while pool.spill_count() < 3 {
+        while pool.fallback_count() < 3 {
             assert!(live.len() < 1000, "the hive never spilled");
             live.push(pool.try_alloc(format!("value {}", live.len()))?);
         }
@@ -71,7 +71,7 @@ fn hive_fallback_try_alloc_spills_through_the_allocator() {
         // A freed hive slot is reused before the allocator.
         live.swap_remove(0);
         live.push(pool.try_alloc(String::from("reused"))?);
-        assert_eq!(pool.spill_count(), 3);
+        assert_eq!(pool.fallback_count(), 3);
         assert_eq!(live.len(), in_hive + 3);
         Ok::<(), AllocError>(())
     });

@@ -353,7 +353,7 @@ mod fallback {
             let boxes: Vec<_> = (0..100)
                 .map(|i| pool.alloc(Counted(drops.clone(), i)))
                 .collect();
-            assert_eq!(pool.spill_count(), 36);
+            assert_eq!(pool.fallback_count(), 36);
             assert_eq!(pool.hive().len(), 64);
             assert!(
                 boxes[..64]
@@ -371,13 +371,13 @@ mod fallback {
             // Hive slots are used again before the heap.
             let b = pool.alloc(Counted(drops.clone(), 0));
             assert!(pool.hive().contains(&raw const *b));
-            assert_eq!(pool.spill_count(), 36);
+            assert_eq!(pool.fallback_count(), 36);
         }
         assert_eq!(drops.get(), 101);
         {
             let heap_only = HiveFallback::<Counted, 0>::new();
             let b = heap_only.try_alloc(Counted(drops.clone(), 0)).ok().unwrap();
-            assert_eq!(heap_only.spill_count(), 1);
+            assert_eq!(heap_only.fallback_count(), 1);
             drop(b);
         }
         assert_eq!(drops.get(), 102);
@@ -395,7 +395,7 @@ mod fallback {
             assert_eq!(*b, i.to_string());
         }
         assert!(pool.hive().is_empty());
-        assert_eq!(pool.spill_count(), 2);
+        assert_eq!(pool.fallback_count(), 2);
     }
 }
 

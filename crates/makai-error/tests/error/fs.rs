@@ -172,7 +172,7 @@ fn load(dir: &Path) -> Result<Vec<u8>, FsError> {
     let path = dir.join("config.toml");
     let io = std::fs::File::open(&path).unwrap_err();
     let errno = Errno::from_raw(io.raw_os_error().unwrap()).unwrap();
-    Err(SysError::new(errno, Syscall::Open).with_path_ref(&path))?
+    Err(SysError::new(errno, Syscall::Open).with_std_path(&path))?
 }
 
 fn fake_main_fs() -> Result<(), FsError> {

@@ -120,7 +120,7 @@ fn real_failing_open_converts_both_ways() {
     let io = std::fs::File::open(path).unwrap_err();
     let e = SysError::from_io_error(&io, Syscall::Open)
         .unwrap()
-        .with_path_ref(path);
+        .with_std_path(path);
     assert_eq!(
         e.to_string(),
         "ENOENT: no such file or directory, open '/definitely/missing/makai'"

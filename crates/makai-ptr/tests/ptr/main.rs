@@ -227,7 +227,7 @@ fn empty_values() {
     assert!(o.is_owned() && o.is_empty());
     assert!(o.to_mut().is_empty());
     assert_eq!(o.borrow_sub(0..0).len(), 0);
-    assert_eq!(&*CowSlice::<u8>::dupe(&[]), &[] as &[u8]);
+    assert_eq!(&*CowSlice::<u8>::copy_of(&[]), &[] as &[u8]);
     assert_eq!(CowStr::default(), "");
     assert_eq!(CowCStr::default().as_bytes_with_nul(), b"\0");
     assert!(CowCStr::from_bytes(b"").unwrap().is_empty());
@@ -260,7 +260,7 @@ fn cow_cstr_edges() {
     assert_eq!(owned.as_c_str(), c"ok");
     assert_eq!(owned, c"ok");
     assert_eq!(hash_of(&owned), hash_of(c"ok"));
-    assert_eq!(CowCStr::dupe(c"x").into_c_string().as_bytes(), b"x");
+    assert_eq!(CowCStr::copy_of(c"x").into_c_string().as_bytes(), b"x");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,7 +320,7 @@ impl Drop for ZstDrop {
 #[test]
 fn zero_sized_elements_with_drop_are_dropped_once() {
     let c = CowSlice::from_vec(vec![ZstDrop, ZstDrop, ZstDrop]);
-    let borrowed_copy = c.borrow();
+    let borrowed_copy = c.reborrow();
     drop(borrowed_copy);
     // Relaxed: single-threaded read of the counter above.
     assert_eq!(ZST_DROPS.load(Ordering::Relaxed), 0);

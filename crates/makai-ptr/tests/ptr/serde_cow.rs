@@ -49,7 +49,7 @@ fn missing_and_null_options() {
 fn json_round_trips() {
     let src = Event {
         r#type: CowStr::borrowed("message_start"),
-        text: Some(CowStr::dupe("quote \" and \\ and é and \u{1}")),
+        text: Some(CowStr::copy_of("quote \" and \\ and é and \u{1}")),
         id: None,
         tags: vec![CowStr::borrowed(""), CowStr::from_string("x".repeat(40))],
     };

@@ -16,7 +16,7 @@ fn string_builder_with_allocator_try_allocate() {
     let points = check_all_allocation_failures_counted(|alloc| {
         let mut built = Vec::new();
         for words in inputs {
-            let mut b = StringBuilder::with_allocator(alloc);
+            let mut b = StringBuilder::new_in(alloc);
             for w in words {
                 b.count(w);
             }

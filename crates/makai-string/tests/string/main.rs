@@ -547,7 +547,7 @@ fn builder_holds_many_slices_at_once() {
     for (i, w) in words.iter().enumerate() {
         match i % 4 {
             0 => b.count(w),
-            1 => b.count_z(w),
+            1 => b.count_with_nul(w),
             2 => b.count_fmt(format_args!("<{w}>")),
             _ => b.count_bytes(w.as_bytes()),
         };
@@ -563,7 +563,7 @@ fn builder_holds_many_slices_at_once() {
         for (i, w) in words.iter().enumerate() {
             match i % 4 {
                 0 => strs.push(f.append(w)),
-                1 => cstrs.push(f.append_z(w)),
+                1 => cstrs.push(f.append_with_nul(w)),
                 2 => strs.push(f.append_fmt(format_args!("<{w}>"))),
                 _ => raw.push(f.append_bytes(w.as_bytes())),
             }
@@ -607,7 +607,7 @@ fn builder_holds_many_slices_at_once() {
 #[test]
 fn builder_makes_exactly_one_allocation() {
     let alloc = CountingAlloc::default();
-    let mut b = StringBuilder::with_allocator(alloc.clone());
+    let mut b = StringBuilder::new_in(alloc.clone());
     for i in 0..100 {
         b.count_fmt(format_args!("name-{i};"));
     }
@@ -627,7 +627,7 @@ fn builder_makes_exactly_one_allocation() {
 #[test]
 fn into_str_keeps_the_buffer_and_frees_it_once_across_threads() {
     let alloc = CountingAlloc::default();
-    let mut b = StringBuilder::with_allocator(alloc.clone());
+    let mut b = StringBuilder::new_in(alloc.clone());
     b.count("short");
     let f = b.allocate();
     let addr = f.append("short").as_ptr();
@@ -680,7 +680,7 @@ fn appending_past_the_count_panics_and_leaves_the_filler_usable() {
         msg.contains("2 more bytes do not fit: 2 of the 3 counted bytes"),
         "{msg}"
     );
-    assert!(catch_unwind(AssertUnwindSafe(|| f.append_z("c"))).is_err());
+    assert!(catch_unwind(AssertUnwindSafe(|| f.append_with_nul("c"))).is_err());
     assert!(catch_unwind(AssertUnwindSafe(|| f.append_fmt(format_args!("{}{}", 1, 2)))).is_err());
     assert!(catch_unwind(AssertUnwindSafe(|| f.append_bytes(b"xy"))).is_err());
     assert_eq!(f.len(), 2);
@@ -692,9 +692,9 @@ fn appending_past_the_count_panics_and_leaves_the_filler_usable() {
 #[test]
 fn append_z_rejects_interior_nul() {
     let mut b = StringBuilder::new();
-    b.count_z("a\0b");
+    b.count_with_nul("a\0b");
     let f = b.allocate();
-    let err = catch_unwind(AssertUnwindSafe(|| f.append_z("a\0b"))).unwrap_err();
+    let err = catch_unwind(AssertUnwindSafe(|| f.append_with_nul("a\0b"))).unwrap_err();
     assert!(panic_message(err).contains("NUL byte at index 1"));
     assert_eq!(f.len(), 0, "nothing was written");
 }
@@ -712,7 +712,7 @@ fn count_overflow_panics() {
     b.count_len(usize::MAX);
     assert!(
         catch_unwind(AssertUnwindSafe(|| {
-            b.count_z("");
+            b.count_with_nul("");
         }))
         .is_err()
     );
@@ -720,7 +720,7 @@ fn count_overflow_panics() {
 
 #[test]
 fn try_allocate_reports_failure() {
-    let mut b = StringBuilder::with_allocator(Refuse);
+    let mut b = StringBuilder::new_in(Refuse);
     b.count("abc");
     assert!(b.try_allocate().is_err());
     let mut too_big = StringBuilder::new();

@@ -45,9 +45,9 @@ pub(crate) fn section() {
         .filter(|r| pool.hive().contains(&raw const ***r))
         .count();
     println!(
-        "burst of {}: {in_hive} in the hive, spill_count() = {} (size N for the peak)",
+        "burst of {}: {in_hive} in the hive, fallback_count() = {} (size N for the peak)",
         burst.len(),
-        pool.spill_count()
+        pool.fallback_count()
     );
     let addr = FallbackBox::as_ptr(&burst[10]);
     println!(
@@ -68,7 +68,7 @@ pub(crate) fn section() {
         "after finishing the even requests, a new one takes slot {:?}; hive holds {}, spills still {}",
         pool.hive().index_of(&raw const *next),
         pool.hive().len(),
-        pool.spill_count()
+        pool.fallback_count()
     );
     drop((burst, next));
     println!(

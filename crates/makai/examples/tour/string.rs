@@ -47,7 +47,7 @@ pub(crate) fn section() {
 
     // 1000 event names: count, allocate once, append through `&self`, keep every slice.
     let counting = Counting::default();
-    let mut b = StringBuilder::with_allocator(&counting);
+    let mut b = StringBuilder::new_in(&counting);
     for i in 0..1000 {
         b.count_fmt(format_args!("stream.{}#{i}", KINDS[i % KINDS.len()]));
     }

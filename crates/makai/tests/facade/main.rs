@@ -82,7 +82,7 @@ fn alloc_allocator_reexports() {
     unsafe { (&buf).deallocate(block.cast(), layout) };
     assert_eq!(buf.fallback_count(), 0);
     let mut storage = [std::mem::MaybeUninit::uninit(); 16];
-    let fixed = makai::BufferFallback::with_fallback(&mut storage, makai::NoAlloc);
+    let fixed = makai::BufferFallback::new_in(&mut storage, makai::NoAlloc);
     assert_eq!(fixed.capacity(), 16);
     assert!(makai::NullableAllocator::null().is_null());
     assert_eq!(size_of::<makai::MiHeap>(), 8);
@@ -99,7 +99,7 @@ fn collections_reexports() {
     assert_eq!(hive.index_of(&raw const *b), Some(0));
     let pool = makai::HiveFallback::<u8, 0>::new();
     let _spilled = pool.alloc(1);
-    assert_eq!(pool.spill_count(), 1);
+    assert_eq!(pool.fallback_count(), 1);
     let mut bits = BitSet::<1>::new();
     bits.set(3);
     let mut dyn_bits = DynBitSet::with_len(4);
@@ -247,4 +247,43 @@ fn root_is_a_superset_of_the_prelude() {
         }
         assert_eq!(ran.get(), 1011);
     }
+}
+
+/// Every name renamed by the naming convention still compiles under its earlier name (hidden
+/// from the docs, same behaviour), so code written against it keeps working until 1.0.
+#[test]
+fn earlier_names_still_compile() {
+    use makai::alloc::{BufferFallback, Failing, Global, NoAlloc, StackFallback};
+    use makai::collections::HiveFallback;
+    use makai::error::{Errno, FsError, SysError, Syscall};
+    use makai::ptr::{CowCStr, CowSlice, CowStr};
+    use makai::string::StringBuilder;
+    use std::mem::MaybeUninit;
+    use std::path::Path;
+
+    assert!(CowSlice::dupe(&[1u8, 2]).is_owned());
+    assert_eq!(CowStr::dupe("x"), CowStr::copy_of("x"));
+    assert_eq!(CowCStr::dupe(c"x").as_bytes(), b"x");
+
+    let stack = StackFallback::<16, NoAlloc>::with_fallback(NoAlloc);
+    assert_eq!(stack.fallback_count(), 0);
+    let mut storage = [MaybeUninit::uninit(); 8];
+    let buf = BufferFallback::with_fallback(&mut storage, NoAlloc);
+    assert_eq!(buf.capacity(), 8);
+    assert_eq!(Failing::new(Global, 3).fail_index(), 3);
+
+    let pool = HiveFallback::<u8, 0>::new();
+    let _spilled = pool.alloc(1);
+    assert_eq!(pool.spill_count(), pool.fallback_count());
+
+    let e = SysError::new(Errno::NOENT, Syscall::Rename)
+        .with_path_ref(Path::new("a"))
+        .with_dest_ref(Path::new("b"));
+    assert_eq!((e.path(), e.dest()), (Some(&b"a"[..]), Some(&b"b"[..])));
+    let f = FsError::from(SysError::new(Errno::NOENT, Syscall::Open)).with_path_ref(Path::new("c"));
+    assert_eq!(f.path(), Some(&b"c"[..]));
+
+    let mut b = StringBuilder::with_allocator(&Global);
+    b.count_z("ls");
+    assert_eq!(b.allocate().append_z("ls"), c"ls");
 }
