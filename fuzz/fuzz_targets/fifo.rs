@@ -8,7 +8,8 @@ use std::mem::MaybeUninit;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use makai_collections::{Dynamic, LinearFifo, Static, Storage};
+use makai_collections::fifo::Storage;
+use makai_collections::{Dynamic, LinearFifo, Static};
 
 #[derive(Arbitrary, Debug)]
 enum Op {

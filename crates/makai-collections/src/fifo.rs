@@ -34,7 +34,25 @@ use crate::raw::RawBuf;
 /// 3. `GROWABLE` is `false` when `try_grow` always fails;
 /// 4. when `INIT_BYTES` is `true`, every byte of the buffer is always initialised (so the free
 ///    space of a `u8` fifo can be handed to `io::Read::read` as `&mut [u8]`).
-pub unsafe trait Storage<T> {
+///
+/// The trait is sealed: the three markers are its only implementations (the fifo's soundness
+/// rests on its rules, and its methods are the fifo's internals, not a user extension point).
+///
+/// ```compile_fail,E0277
+/// use makai_collections::fifo::Storage;
+/// use std::mem::MaybeUninit;
+/// struct Mine;
+/// // error: the trait bound `Mine: Sealed` is not satisfied
+/// unsafe impl Storage<u8> for Mine {
+///     type Buf = [MaybeUninit<u8>; 4];
+///     const GROWABLE: bool = false;
+///     fn slice(buf: &Self::Buf) -> &[MaybeUninit<u8>] { buf }
+///     fn slice_mut(buf: &mut Self::Buf) -> &mut [MaybeUninit<u8>] { buf }
+///     fn try_grow(_: &mut Self::Buf, _: usize, _: usize, _: usize)
+///         -> Result<(), makai_error::AllocError> { Err(makai_error::AllocError) }
+/// }
+/// ```
+pub unsafe trait Storage<T>: sealed::Sealed {
     /// The buffer this storage keeps.
     type Buf;
     /// `true` when `try_grow` can succeed.
@@ -84,6 +102,14 @@ impl From<Full> for io::Error {
     fn from(Full: Full) -> Self {
         io::Error::new(io::ErrorKind::WriteZero, Full)
     }
+}
+
+mod sealed {
+    /// Implemented by the fifo storage markers only.
+    pub trait Sealed {}
+    impl<const N: usize> Sealed for super::Static<N> {}
+    impl Sealed for super::Slice<'_> {}
+    impl<A: makai_alloc::Allocator> Sealed for super::Dynamic<A> {}
 }
 
 /// Storage with an empty buffer that needs no argument ([`Static`], `Dynamic<Global>`): the

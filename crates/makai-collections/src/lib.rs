@@ -1,3 +1,4 @@
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("../README.md")]
 
 mod bitset;
@@ -15,6 +16,10 @@ pub mod capacity {
 
 pub use bitset::{AutoBitSet, BitIter, BitSet, DynBitSet};
 pub use fallback::{FallbackBox, HiveFallback};
-pub use fifo::{Dynamic, DynamicBuf, LinearFifo, Slice, SliceFifo, Static, Storage};
+pub use fifo::{Dynamic, LinearFifo, Slice, Static};
+// Secondary names live in `fifo`; these root paths are the earlier ones, kept for code that
+// uses them.
+#[doc(hidden)]
+pub use fifo::{DynamicBuf, SliceFifo, Storage};
 pub use hive::{HiveArray, HiveBox, HiveClaim, HiveRc, RcSlot};
 pub use makai_error::AllocError;

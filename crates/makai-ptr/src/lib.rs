@@ -1,3 +1,4 @@
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("../README.md")]
 
 mod cow;
@@ -20,6 +21,7 @@ pub use into_static::IntoStatic;
 pub use maybe_owned::MaybeOwned;
 pub use refcount::{AtomicRefCount, Counter, RefCount, RefCounted, RefPtr};
 #[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub use serde_impl::serde_seq;
 pub use shared::{AtomicShared, Shared};
 pub use tagged::{TagScheme, TaggedPayload, TaggedPtr};

@@ -145,20 +145,10 @@ impl TagScheme {
 
     /// Puts `tag` into `ptr`, or `None` when it does not fit: the tag is out of range, the
     /// address is not aligned enough for the low bits, or (for [`TagScheme::High16`]) the
-    /// address already uses the top 16 bits. Never truncates.
-    ///
-    /// ```
-    /// use makai_ptr::TagScheme;
-    /// use std::ptr::NonNull;
-    /// let x = 5u64;
-    /// let p = NonNull::from(&x).cast::<()>();
-    /// let word = TagScheme::LowBits { bits: 3 }.encode(p, 6).unwrap();
-    /// assert_eq!(TagScheme::LowBits { bits: 3 }.tag(word), 6);
-    /// assert_eq!(TagScheme::LowBits { bits: 3 }.untag(word), p.as_ptr());
-    /// assert!(TagScheme::LowBits { bits: 3 }.encode(p, 8).is_none());
-    /// ```
+    /// address already uses the top 16 bits. Never truncates. Private: a union's words are
+    /// made by `tagged_union!` only.
     #[inline]
-    pub fn encode(self, ptr: NonNull<()>, tag: usize) -> Option<NonNull<()>> {
+    pub(crate) fn encode(self, ptr: NonNull<()>, tag: usize) -> Option<NonNull<()>> {
         let addr = ptr.addr().get();
         match self {
             Self::LowBits { bits } => {
@@ -177,15 +167,9 @@ impl TagScheme {
         }
     }
 
-    /// The tag of an encoded word.
-    ///
-    /// ```
-    /// use makai_ptr::TagScheme;
-    /// use std::ptr::NonNull;
-    /// let x = 1u32;
-    /// let word = TagScheme::LowBits { bits: 2 }.encode(NonNull::from(&x).cast(), 3).unwrap();
-    /// assert_eq!(TagScheme::LowBits { bits: 2 }.tag(word), 3);
-    /// ```
+    /// The tag of an encoded word. Public only for the code `tagged_union!` generates in
+    /// the user's crate; hidden from the docs.
+    #[doc(hidden)]
     #[inline]
     pub fn tag(self, word: NonNull<()>) -> usize {
         let addr = word.addr().get();
@@ -197,20 +181,8 @@ impl TagScheme {
 
     /// The pointer of an encoded word, with the tag bits cleared and the word's provenance.
     /// A raw pointer, because a word that was never encoded may untag to null.
-    ///
-    /// ```
-    /// use makai_ptr::TagScheme;
-    /// use std::ptr::NonNull;
-    /// let x = [1u8, 2];
-    /// let p = NonNull::from(&x[1]).cast::<()>();
-    /// # #[cfg(all(target_pointer_width = "64", not(all(target_arch = "aarch64", target_os = "android"))))]
-    /// # {
-    /// let word = TagScheme::High16.encode(p, 300).unwrap();
-    /// assert_eq!((TagScheme::High16.tag(word), TagScheme::High16.untag(word)), (300, p.as_ptr()));
-    /// # }
-    /// ```
     #[inline]
-    pub fn untag(self, word: NonNull<()>) -> *mut () {
+    pub(crate) fn untag(self, word: NonNull<()>) -> *mut () {
         match self {
             Self::LowBits { bits } => {
                 let mask = Self::low_mask(bits);
@@ -330,6 +302,7 @@ impl<T, const BITS: u32> TaggedPtr<T, BITS> {
     /// let x = 9u16;
     /// assert_eq!(TaggedPtr::<u16, 1>::new(NonNull::from(&x), 0).tag(), 0);
     /// ```
+    #[doc(hidden)]
     #[inline]
     pub fn tag(self) -> usize {
         Self::SCHEME.tag(self.word)
@@ -438,6 +411,40 @@ const _: () = assert!(size_of::<Option<TaggedPtr<u64, 3>>>() == size_of::<usize>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn low_bits_round_trip_and_refuse() {
+        let x = 5u64;
+        let p = NonNull::from(&x).cast::<()>();
+        let s = TagScheme::LowBits { bits: 3 };
+        let word = s.encode(p, 6).unwrap();
+        assert_eq!(s.tag(word), 6);
+        assert_eq!(s.untag(word), p.as_ptr());
+        // Out of range for 3 bits.
+        assert!(s.encode(p, 8).is_none());
+        // An address that is not aligned enough for the tag bits.
+        let bytes = [1u8, 2];
+        let odd = NonNull::from(&bytes[1]).cast::<()>();
+        let even = NonNull::from(&bytes[0]).cast::<()>();
+        let misaligned = if odd.addr().get() % 2 == 1 { odd } else { even };
+        assert!(TagScheme::LowBits { bits: 1 }.encode(misaligned, 1).is_none());
+    }
+
+    #[test]
+    #[cfg(all(
+        target_pointer_width = "64",
+        not(all(target_arch = "aarch64", target_os = "android"))
+    ))]
+    fn high16_round_trip() {
+        let x = [1u8, 2];
+        let p = NonNull::from(&x[1]).cast::<()>();
+        let word = TagScheme::High16.encode(p, 300).unwrap();
+        assert_eq!(
+            (TagScheme::High16.tag(word), TagScheme::High16.untag(word)),
+            (300, p.as_ptr())
+        );
+        assert!(TagScheme::High16.encode(p, 1 << 16).is_none());
+    }
 
     #[test]
     fn bits_for_is_ceil_log2() {

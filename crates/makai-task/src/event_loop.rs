@@ -25,6 +25,7 @@ pub trait LoopTask: Sized + 'static {
     /// Handles one readiness event of a source registered with
     /// [`EventLoop::registry`] (feature `mio`). The default ignores it.
     #[cfg(feature = "mio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mio")))]
     fn io(ev: &mut EventLoop<Self>, event: &mio::event::Event) {
         let _ = (ev, event);
     }
@@ -828,6 +829,7 @@ pub struct EventLoop<T: LoopTask> {
 
 /// The token the loop's own `mio::Waker` uses; user sources must use other tokens.
 #[cfg(feature = "mio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mio")))]
 pub const WAKER_TOKEN: mio::Token = mio::Token(usize::MAX);
 
 impl<T: LoopTask> EventLoop<T> {
@@ -951,6 +953,7 @@ impl<T: LoopTask> EventLoop<T> {
     /// The `mio` registry: register sources with tokens other than [`WAKER_TOKEN`]; their
     /// events are handed to [`LoopTask::io`] while the loop runs.
     #[cfg(feature = "mio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mio")))]
     #[must_use]
     pub fn registry(&self) -> &mio::Registry {
         self.poll.registry()

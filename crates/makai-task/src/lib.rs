@@ -1,3 +1,4 @@
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("../README.md")]
 
 mod event_loop;
@@ -9,6 +10,7 @@ mod sync;
 mod wait;
 
 #[cfg(feature = "mio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mio")))]
 pub use event_loop::WAKER_TOKEN;
 pub use event_loop::{
     ConcurrentKeepAlive, ConcurrentTask, EventLoop, KeepAlive, KeepAliveStatus, LoopHandle,

@@ -1,3 +1,4 @@
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("../README.md")]
 #![doc = ""]
 #![doc = include_str!("../GUIDE.md")]
@@ -15,6 +16,7 @@
 /// operations reporting them (`fs`), out-of-memory handling and cleanup guards: the
 /// `makai-error` crate.
 #[cfg(feature = "error")]
+#[cfg_attr(docsrs, doc(cfg(feature = "error")))]
 pub mod error {
     #[doc(inline)]
     pub use makai_error::*;
@@ -23,6 +25,7 @@ pub mod error {
 /// The `Allocator` trait on stable, `Global`, mimalloc heaps, bump arenas and their pool,
 /// stack-buffer-with-fallback and leak-checking test allocators: the `makai-alloc` crate.
 #[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub mod alloc {
     #[doc(inline)]
     pub use makai_alloc::*;
@@ -31,6 +34,7 @@ pub mod alloc {
 /// Copy-on-write slices and strings, `MaybeOwned`, reference counting, tagged pointers and
 /// `IntoStatic`: the `makai-ptr` crate.
 #[cfg(feature = "ptr")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ptr")))]
 pub mod ptr {
     #[doc(inline)]
     pub use makai_ptr::*;
@@ -39,6 +43,7 @@ pub mod ptr {
 /// Small shared strings (`SmolStr`, `Str`), interners, the two-phase `StringBuilder`,
 /// NUL-terminated and encoded strings, path buffers and transcoding: the `makai-string` crate.
 #[cfg(feature = "string")]
+#[cfg_attr(docsrs, doc(cfg(feature = "string")))]
 pub mod string {
     #[doc(inline)]
     pub use makai_string::*;
@@ -46,6 +51,7 @@ pub mod string {
 
 /// `HiveArray` pools, bit sets and `LinearFifo` ring buffers: the `makai-collections` crate.
 #[cfg(feature = "collections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "collections")))]
 pub mod collections {
     #[doc(inline)]
     pub use makai_collections::*;
@@ -54,12 +60,14 @@ pub mod collections {
 /// The intrusive MPSC queue, the work-stealing pool, futex waits and the one-thread event
 /// loop: the `makai-task` crate.
 #[cfg(feature = "task")]
+#[cfg_attr(docsrs, doc(cfg(feature = "task")))]
 pub mod task {
     #[doc(inline)]
     pub use makai_task::*;
 }
 
 #[cfg(feature = "error")]
+#[cfg_attr(docsrs, doc(cfg(feature = "error")))]
 #[doc(no_inline)]
 pub use makai_error::{
     AllocError, Errno, FsError, HandleOom, Maybe, OomError, SysError, Syscall,
@@ -67,6 +75,7 @@ pub use makai_error::{
 };
 
 #[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 #[doc(no_inline)]
 pub use makai_alloc::{
     Allocator, Arena, ArenaBox, ArenaPool, BufferFallback, DebugScope, Failing, Global, LeakReport,
@@ -74,6 +83,7 @@ pub use makai_alloc::{
 };
 
 #[cfg(feature = "ptr")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ptr")))]
 #[doc(no_inline)]
 pub use makai_ptr::{
     AtomicRefCount, AtomicShared, CowBytes, CowCStr, CowSlice, CowStr, IntoStatic, MaybeOwned,
@@ -81,6 +91,7 @@ pub use makai_ptr::{
 };
 
 #[cfg(feature = "string")]
+#[cfg_attr(docsrs, doc(cfg(feature = "string")))]
 #[doc(no_inline)]
 pub use makai_string::{
     EncStr, Encoding, Interner, PathBuffer, SmolStr, Str, StringBuilder, SyncInterner, ZStr,
@@ -88,12 +99,14 @@ pub use makai_string::{
 };
 
 #[cfg(feature = "collections")]
+#[cfg_attr(docsrs, doc(cfg(feature = "collections")))]
 #[doc(no_inline)]
 pub use makai_collections::{
     AutoBitSet, BitSet, DynBitSet, FallbackBox, HiveArray, HiveBox, HiveFallback, LinearFifo,
 };
 
 #[cfg(feature = "task")]
+#[cfg_attr(docsrs, doc(cfg(feature = "task")))]
 #[doc(no_inline)]
 pub use makai_task::{
     ConcurrentTask, EventLoop, KeepAlive, LoopHandle, LoopTask, ResetEvent, ThreadPool,
@@ -106,30 +119,36 @@ pub use makai_task::{
 /// can move between `use makai::prelude::*` and `makai::Name` freely.
 pub mod prelude {
     #[cfg(feature = "error")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "error")))]
     #[doc(no_inline)]
     pub use crate::{
         AllocError, Errno, HandleOom, Maybe, OomError, SysError, Syscall, defer, errdefer,
     };
 
     #[cfg(feature = "alloc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
     #[doc(no_inline)]
     pub use crate::{Allocator, Arena, Global, StackFallback};
 
     #[cfg(feature = "ptr")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ptr")))]
     #[doc(no_inline)]
     pub use crate::{
         AtomicShared, CowBytes, CowSlice, CowStr, IntoStatic, MaybeOwned, RefPtr, Shared,
     };
 
     #[cfg(feature = "collections")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "collections")))]
     #[doc(no_inline)]
     pub use crate::{BitSet, DynBitSet, FallbackBox, HiveArray, HiveBox, HiveFallback, LinearFifo};
 
     #[cfg(feature = "string")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "string")))]
     #[doc(no_inline)]
     pub use crate::{SmolStr, Str, StringBuilder};
 
     #[cfg(feature = "task")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task")))]
     #[doc(no_inline)]
     pub use crate::{EventLoop, KeepAlive, LoopTask, ThreadPool, WaitGroup};
 }

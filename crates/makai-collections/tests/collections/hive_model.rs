@@ -482,7 +482,10 @@ fn fifo_read_from_every_storage() {
     }
     let input: Vec<u8> = (0..40u8).collect();
 
-    fn pump<S: makai_collections::Storage<u8>>(f: &mut LinearFifo<u8, S>, input: &[u8]) -> Vec<u8> {
+    fn pump<S: makai_collections::fifo::Storage<u8>>(
+        f: &mut LinearFifo<u8, S>,
+        input: &[u8],
+    ) -> Vec<u8> {
         let mut src = Trickle(input);
         let mut out = Vec::new();
         loop {
