@@ -182,48 +182,12 @@ pub unsafe trait Allocator {
 // SAFETY: every method forwards to `A` unchanged, so `&A` keeps `A`'s guarantees; copies of the
 // reference are the same allocator (contract point 3).
 unsafe impl<A: Allocator + ?Sized> Allocator for &A {
-    #[inline]
-    fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        (**self).allocate(layout)
-    }
-    #[inline]
-    fn allocate_zeroed(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        (**self).allocate_zeroed(layout)
-    }
-    #[inline]
-    unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
-        // SAFETY: the caller upholds `deallocate`'s contract for `A`.
-        unsafe { (**self).deallocate(ptr, layout) }
-    }
-    #[inline]
-    unsafe fn grow(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow`'s contract for `A`.
-        unsafe { (**self).grow(ptr, old, new) }
-    }
-    #[inline]
-    unsafe fn grow_zeroed(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow_zeroed`'s contract for `A`.
-        unsafe { (**self).grow_zeroed(ptr, old, new) }
-    }
-    #[inline]
-    unsafe fn shrink(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `shrink`'s contract for `A`.
-        unsafe { (**self).shrink(ptr, old, new) }
+    crate::forward::forward_allocator! {
+        forward: [allocate allocate_zeroed deallocate grow grow_zeroed shrink],
+        attrs: #[inline],
+        to: |self| &**self,
+        via: Allocator,
+        error: AllocError,
     }
 }
 

@@ -63,37 +63,13 @@ unsafe impl Allocator for Global {
         }
     }
 
-    #[inline]
-    unsafe fn grow(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow`'s contract, which `realloc_block` requires.
-        unsafe { realloc_block(ptr, old, new, false) }
-    }
-
-    #[inline]
-    unsafe fn grow_zeroed(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow_zeroed`'s contract, which `realloc_block` requires.
-        unsafe { realloc_block(ptr, old, new, true) }
-    }
-
-    #[inline]
-    unsafe fn shrink(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `shrink`'s contract, which `realloc_block` requires.
-        unsafe { realloc_block(ptr, old, new, false) }
+    crate::forward::forward_allocator! {
+        resize: |self, ptr, old, new, zero| {
+            // SAFETY: the caller upholds the contract of `grow`, `grow_zeroed` or `shrink`
+            // (whichever this is), which `realloc_block` requires.
+            unsafe { realloc_block(ptr, old, new, zero) }
+        },
+        attrs: #[inline],
     }
 }
 

@@ -6,6 +6,7 @@ mod api2;
 mod arena;
 mod failing;
 mod fallback;
+mod forward;
 mod global;
 #[cfg(feature = "mimalloc")]
 mod mimalloc;

@@ -162,37 +162,13 @@ unsafe impl Allocator for Mimalloc {
         }
     }
 
-    #[inline]
-    unsafe fn grow(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow`'s contract; `Mimalloc` blocks are mimalloc blocks.
-        unsafe { mi_resize(None, ptr, old, new, false) }
-    }
-
-    #[inline]
-    unsafe fn grow_zeroed(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow_zeroed`'s contract.
-        unsafe { mi_resize(None, ptr, old, new, true) }
-    }
-
-    #[inline]
-    unsafe fn shrink(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `shrink`'s contract.
-        unsafe { mi_resize(None, ptr, old, new, false) }
+    crate::forward::forward_allocator! {
+        resize: |self, ptr, old, new, zero| {
+            // SAFETY: the caller upholds the contract of `grow`, `grow_zeroed` or `shrink`
+            // (whichever this is); `Mimalloc` blocks are blocks of the global mimalloc heap.
+            unsafe { mi_resize(None, ptr, old, new, zero) }
+        },
+        attrs: #[inline],
     }
 }
 
@@ -485,16 +461,12 @@ impl Drop for MiHeap {
 // while `&MiHeap` is borrowed. The heap is only used from its owning thread because `MiHeap`
 // and `&MiHeap` are `!Send`. Null becomes `AllocError`.
 unsafe impl Allocator for &MiHeap {
-    #[inline]
-    fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the heap is live and owned by this thread (see the impl's comment).
-        unsafe { heap_alloc(self.heap, layout, false) }
-    }
-
-    #[inline]
-    fn allocate_zeroed(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the heap is live and owned by this thread.
-        unsafe { heap_alloc(self.heap, layout, true) }
+    crate::forward::forward_allocator! {
+        allocate: |self, layout, zero| {
+            // SAFETY: the heap is live and owned by this thread (see the impl's comment).
+            unsafe { heap_alloc(self.heap, layout, zero) }
+        },
+        attrs: #[inline],
     }
 
     #[inline]
@@ -505,37 +477,13 @@ unsafe impl Allocator for &MiHeap {
         }
     }
 
-    #[inline]
-    unsafe fn grow(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow`'s contract; the heap is live and ours.
-        unsafe { mi_resize(Some(self.heap), ptr, old, new, false) }
-    }
-
-    #[inline]
-    unsafe fn grow_zeroed(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow_zeroed`'s contract; the heap is live and ours.
-        unsafe { mi_resize(Some(self.heap), ptr, old, new, true) }
-    }
-
-    #[inline]
-    unsafe fn shrink(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `shrink`'s contract; the heap is live and ours.
-        unsafe { mi_resize(Some(self.heap), ptr, old, new, false) }
+    crate::forward::forward_allocator! {
+        resize: |self, ptr, old, new, zero| {
+            // SAFETY: the caller upholds the contract of `grow`, `grow_zeroed` or `shrink`
+            // (whichever this is); the heap is live and owned by this thread.
+            unsafe { mi_resize(Some(self.heap), ptr, old, new, zero) }
+        },
+        attrs: #[inline],
     }
 }
 

@@ -179,14 +179,12 @@ impl fmt::Debug for NullableAllocator<'_> {
 // contract; copies of the reference are the same allocator). When null, no block is ever
 // handed out, so deallocation has nothing to do and resizing fails.
 unsafe impl Allocator for NullableAllocator<'_> {
-    #[inline]
-    fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        self.inner.ok_or(AllocError)?.allocate(layout)
-    }
-
-    #[inline]
-    fn allocate_zeroed(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        self.inner.ok_or(AllocError)?.allocate_zeroed(layout)
+    crate::forward::forward_allocator! {
+        forward: [allocate allocate_zeroed grow grow_zeroed shrink],
+        attrs: #[inline],
+        to: |self| self.inner.ok_or(AllocError)?,
+        via: Allocator,
+        error: AllocError,
     }
 
     /// Frees through the inner allocator; a no-op when null.
@@ -196,42 +194,6 @@ unsafe impl Allocator for NullableAllocator<'_> {
             // SAFETY: the caller's block came from this allocator, that is from `a`.
             unsafe { a.deallocate(ptr, layout) }
         }
-    }
-
-    #[inline]
-    unsafe fn grow(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        let a = self.inner.ok_or(AllocError)?;
-        // SAFETY: the caller upholds `grow`'s contract for this allocator, that is for `a`.
-        unsafe { a.grow(ptr, old, new) }
-    }
-
-    #[inline]
-    unsafe fn grow_zeroed(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        let a = self.inner.ok_or(AllocError)?;
-        // SAFETY: the caller upholds `grow_zeroed`'s contract for `a`.
-        unsafe { a.grow_zeroed(ptr, old, new) }
-    }
-
-    #[inline]
-    unsafe fn shrink(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        let a = self.inner.ok_or(AllocError)?;
-        // SAFETY: the caller upholds `shrink`'s contract for `a`.
-        unsafe { a.shrink(ptr, old, new) }
     }
 }
 

@@ -1047,54 +1047,18 @@ impl<A> fmt::Debug for Labeled<'_, A> {
 // SAFETY: every method forwards to the `Tracked` (whose `Allocator` impl upholds the
 // contract); copies of a view are the same allocator.
 unsafe impl<A: Allocator> Allocator for Labeled<'_, A> {
-    #[inline]
-    fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        self.tracked
-            .allocate_labeled(layout, false, Some(self.label))
+    crate::forward::forward_allocator! {
+        allocate: |self, layout, zero| {
+            self.tracked.allocate_labeled(layout, zero, Some(self.label))
+        },
+        attrs: #[inline],
     }
 
-    #[inline]
-    fn allocate_zeroed(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        self.tracked
-            .allocate_labeled(layout, true, Some(self.label))
-    }
-
-    #[inline]
-    unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
-        // SAFETY: the caller upholds `deallocate`'s contract for the `Tracked`.
-        unsafe { self.tracked.deallocate(ptr, layout) }
-    }
-
-    #[inline]
-    unsafe fn grow(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow`'s contract for the `Tracked`.
-        unsafe { self.tracked.grow(ptr, old, new) }
-    }
-
-    #[inline]
-    unsafe fn grow_zeroed(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow_zeroed`'s contract for the `Tracked`.
-        unsafe { self.tracked.grow_zeroed(ptr, old, new) }
-    }
-
-    #[inline]
-    unsafe fn shrink(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `shrink`'s contract for the `Tracked`.
-        unsafe { self.tracked.shrink(ptr, old, new) }
+    crate::forward::forward_allocator! {
+        forward: [deallocate grow grow_zeroed shrink],
+        attrs: #[inline],
+        to: |self| self.tracked,
+        via: Allocator,
+        error: AllocError,
     }
 }

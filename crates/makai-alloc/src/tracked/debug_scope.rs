@@ -4,9 +4,7 @@
 //! The release form is the private `Bare<A>`, which is compiled (and unit-tested) in every
 //! profile; only the choice of `DebugScope`'s field depends on `debug_assertions`.
 
-use std::alloc::Layout;
 use std::fmt;
-use std::ptr::NonNull;
 
 use makai_error::AllocError;
 
@@ -193,54 +191,12 @@ impl<A: fmt::Debug> fmt::Debug for DebugScope<A> {
 // SAFETY: every method forwards to the scope allocator (`Tracked<A>` or `Bare<A>`), whose
 // `Allocator` impl upholds the contract.
 unsafe impl<A: Allocator> Allocator for DebugScope<A> {
-    #[inline]
-    fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        self.scope.allocate(layout)
-    }
-
-    #[inline]
-    fn allocate_zeroed(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        self.scope.allocate_zeroed(layout)
-    }
-
-    #[inline]
-    unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
-        // SAFETY: the caller upholds `deallocate`'s contract for this allocator, which is the
-        // scope allocator's.
-        unsafe { self.scope.deallocate(ptr, layout) }
-    }
-
-    #[inline]
-    unsafe fn grow(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow`'s contract for the scope allocator.
-        unsafe { self.scope.grow(ptr, old, new) }
-    }
-
-    #[inline]
-    unsafe fn grow_zeroed(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow_zeroed`'s contract for the scope allocator.
-        unsafe { self.scope.grow_zeroed(ptr, old, new) }
-    }
-
-    #[inline]
-    unsafe fn shrink(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `shrink`'s contract for the scope allocator.
-        unsafe { self.scope.shrink(ptr, old, new) }
+    crate::forward::forward_allocator! {
+        forward: [allocate allocate_zeroed deallocate grow grow_zeroed shrink],
+        attrs: #[inline],
+        to: |self| &self.scope,
+        via: Allocator,
+        error: AllocError,
     }
 }
 
@@ -294,59 +250,19 @@ impl<A> Bare<A> {
 
 // SAFETY: every method forwards to `A` unchanged; `Bare` is `A` (repr(transparent)).
 unsafe impl<A: Allocator> Allocator for Bare<A> {
-    #[inline(always)]
-    fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        self.0.allocate(layout)
-    }
-
-    #[inline(always)]
-    fn allocate_zeroed(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        self.0.allocate_zeroed(layout)
-    }
-
-    #[inline(always)]
-    unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
-        // SAFETY: the caller upholds `deallocate`'s contract for `A`.
-        unsafe { self.0.deallocate(ptr, layout) }
-    }
-
-    #[inline(always)]
-    unsafe fn grow(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow`'s contract for `A`.
-        unsafe { self.0.grow(ptr, old, new) }
-    }
-
-    #[inline(always)]
-    unsafe fn grow_zeroed(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `grow_zeroed`'s contract for `A`.
-        unsafe { self.0.grow_zeroed(ptr, old, new) }
-    }
-
-    #[inline(always)]
-    unsafe fn shrink(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        // SAFETY: the caller upholds `shrink`'s contract for `A`.
-        unsafe { self.0.shrink(ptr, old, new) }
+    crate::forward::forward_allocator! {
+        forward: [allocate allocate_zeroed deallocate grow grow_zeroed shrink],
+        attrs: #[inline(always)],
+        to: |self| &self.0,
+        via: Allocator,
+        error: AllocError,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::alloc::Layout;
 
     #[test]
     fn bare_forwards_everything() {
