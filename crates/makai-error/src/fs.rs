@@ -49,11 +49,27 @@ fn fail(err: std::io::Error, syscall: Syscall, path: &Path) -> FsError {
     FsError::from_io_error(err, syscall).with_std_path(path)
 }
 
-/// The error of a two-path `syscall` from `from` to `to`.
-fn fail2(err: std::io::Error, syscall: Syscall, from: &Path, to: &Path) -> FsError {
-    FsError::from_io_error(err, syscall)
-        .with_std_path(from)
-        .with_std_dest(to)
+/// Runs the std call `op` on `path`; its failure is the error of `syscall` on `path`.
+fn on_path<'a, T>(
+    path: &'a Path,
+    syscall: Syscall,
+    op: impl FnOnce(&'a Path) -> std::io::Result<T>,
+) -> Result<T, FsError> {
+    op(path).map_err(|e| fail(e, syscall, path))
+}
+
+/// Runs the two-path std call `op`; its failure is the error of `syscall` from `from` to `to`.
+fn on_paths<'a, T>(
+    from: &'a Path,
+    to: &'a Path,
+    syscall: Syscall,
+    op: impl FnOnce(&'a Path, &'a Path) -> std::io::Result<T>,
+) -> Result<T, FsError> {
+    op(from, to).map_err(|e| {
+        FsError::from_io_error(e, syscall)
+            .with_std_path(from)
+            .with_std_dest(to)
+    })
 }
 
 /// Opens a file for reading ([`File::open`]).
@@ -67,8 +83,7 @@ fn fail2(err: std::io::Error, syscall: Syscall, from: &Path, to: &Path) -> FsErr
 /// assert_eq!(err.to_string(), "ENOENT: no such file or directory, open '/no/such/file'");
 /// ```
 pub fn open(path: impl AsRef<Path>) -> Result<File, FsError> {
-    let path = path.as_ref();
-    File::open(path).map_err(|e| fail(e, Syscall::Open, path))
+    on_path(path.as_ref(), Syscall::Open, File::open)
 }
 
 /// Creates or truncates a file for writing ([`File::create`]).
@@ -82,8 +97,7 @@ pub fn open(path: impl AsRef<Path>) -> Result<File, FsError> {
 /// assert_eq!(err.syscall(), makai_error::Syscall::Open);
 /// ```
 pub fn create(path: impl AsRef<Path>) -> Result<File, FsError> {
-    let path = path.as_ref();
-    File::create(path).map_err(|e| fail(e, Syscall::Open, path))
+    on_path(path.as_ref(), Syscall::Open, File::create)
 }
 
 /// Opens a file with the given options ([`OpenOptions::open`]).
@@ -98,8 +112,7 @@ pub fn create(path: impl AsRef<Path>) -> Result<File, FsError> {
 /// assert_eq!(err.errno(), Some(makai_error::Errno::ISDIR));
 /// ```
 pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<File, FsError> {
-    let path = path.as_ref();
-    options.open(path).map_err(|e| fail(e, Syscall::Open, path))
+    on_path(path.as_ref(), Syscall::Open, |p| options.open(p))
 }
 
 /// Reads a whole file into a vector ([`std::fs::read`]).
@@ -191,8 +204,7 @@ pub fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> Result<(), F
 /// # Ok::<(), makai_error::FsError>(())
 /// ```
 pub fn metadata(path: impl AsRef<Path>) -> Result<Metadata, FsError> {
-    let path = path.as_ref();
-    std::fs::metadata(path).map_err(|e| fail(e, Syscall::Stat, path))
+    on_path(path.as_ref(), Syscall::Stat, std::fs::metadata)
 }
 
 /// The metadata of a file without following symbolic links ([`std::fs::symlink_metadata`]).
@@ -206,8 +218,7 @@ pub fn metadata(path: impl AsRef<Path>) -> Result<Metadata, FsError> {
 /// assert_eq!(err.syscall(), makai_error::Syscall::Lstat);
 /// ```
 pub fn symlink_metadata(path: impl AsRef<Path>) -> Result<Metadata, FsError> {
-    let path = path.as_ref();
-    std::fs::symlink_metadata(path).map_err(|e| fail(e, Syscall::Lstat, path))
+    on_path(path.as_ref(), Syscall::Lstat, std::fs::symlink_metadata)
 }
 
 /// Whether the path exists: `Ok(false)` for `ENOENT`, an error for anything else (a permission
@@ -223,8 +234,7 @@ pub fn symlink_metadata(path: impl AsRef<Path>) -> Result<Metadata, FsError> {
 /// # Ok::<(), makai_error::FsError>(())
 /// ```
 pub fn exists(path: impl AsRef<Path>) -> Result<bool, FsError> {
-    let path = path.as_ref();
-    std::fs::exists(path).map_err(|e| fail(e, Syscall::Stat, path))
+    on_path(path.as_ref(), Syscall::Stat, std::fs::exists)
 }
 
 /// The entries of a directory ([`std::fs::read_dir`]); the iterator's errors carry the
@@ -292,8 +302,7 @@ impl Iterator for ReadDir {
 /// assert_eq!(err.to_string(), "EEXIST: file already exists, mkdir '/'");
 /// ```
 pub fn create_dir(path: impl AsRef<Path>) -> Result<(), FsError> {
-    let path = path.as_ref();
-    std::fs::create_dir(path).map_err(|e| fail(e, Syscall::Mkdir, path))
+    on_path(path.as_ref(), Syscall::Mkdir, std::fs::create_dir)
 }
 
 /// Creates a directory and its missing parents ([`std::fs::create_dir_all`]).
@@ -310,8 +319,7 @@ pub fn create_dir(path: impl AsRef<Path>) -> Result<(), FsError> {
 /// # Ok::<(), makai_error::FsError>(())
 /// ```
 pub fn create_dir_all(path: impl AsRef<Path>) -> Result<(), FsError> {
-    let path = path.as_ref();
-    std::fs::create_dir_all(path).map_err(|e| fail(e, Syscall::Mkdir, path))
+    on_path(path.as_ref(), Syscall::Mkdir, std::fs::create_dir_all)
 }
 
 /// Removes a file ([`std::fs::remove_file`]).
@@ -325,8 +333,7 @@ pub fn create_dir_all(path: impl AsRef<Path>) -> Result<(), FsError> {
 /// assert_eq!(err.to_string(), "ENOENT: no such file or directory, unlink '/no/such/file'");
 /// ```
 pub fn remove_file(path: impl AsRef<Path>) -> Result<(), FsError> {
-    let path = path.as_ref();
-    std::fs::remove_file(path).map_err(|e| fail(e, Syscall::Unlink, path))
+    on_path(path.as_ref(), Syscall::Unlink, std::fs::remove_file)
 }
 
 /// Removes an empty directory ([`std::fs::remove_dir`]).
@@ -340,8 +347,7 @@ pub fn remove_file(path: impl AsRef<Path>) -> Result<(), FsError> {
 /// assert_eq!(err.syscall(), makai_error::Syscall::Rmdir);
 /// ```
 pub fn remove_dir(path: impl AsRef<Path>) -> Result<(), FsError> {
-    let path = path.as_ref();
-    std::fs::remove_dir(path).map_err(|e| fail(e, Syscall::Rmdir, path))
+    on_path(path.as_ref(), Syscall::Rmdir, std::fs::remove_dir)
 }
 
 /// Renames a file or directory ([`std::fs::rename`]).
@@ -355,8 +361,7 @@ pub fn remove_dir(path: impl AsRef<Path>) -> Result<(), FsError> {
 /// assert_eq!(err.to_string(), "ENOENT: no such file or directory, rename '/no/a' -> '/no/b'");
 /// ```
 pub fn rename(from: impl AsRef<Path>, to: impl AsRef<Path>) -> Result<(), FsError> {
-    let (from, to) = (from.as_ref(), to.as_ref());
-    std::fs::rename(from, to).map_err(|e| fail2(e, Syscall::Rename, from, to))
+    on_paths(from.as_ref(), to.as_ref(), Syscall::Rename, std::fs::rename)
 }
 
 /// Copies a file's contents and permissions, returning the number of bytes copied
@@ -371,8 +376,7 @@ pub fn rename(from: impl AsRef<Path>, to: impl AsRef<Path>) -> Result<(), FsErro
 /// assert_eq!(err.dest(), Some(&b"/tmp/b"[..]));
 /// ```
 pub fn copy(from: impl AsRef<Path>, to: impl AsRef<Path>) -> Result<u64, FsError> {
-    let (from, to) = (from.as_ref(), to.as_ref());
-    std::fs::copy(from, to).map_err(|e| fail2(e, Syscall::Copyfile, from, to))
+    on_paths(from.as_ref(), to.as_ref(), Syscall::Copyfile, std::fs::copy)
 }
 
 /// Creates a hard link `link` to `original` ([`std::fs::hard_link`]).
@@ -386,8 +390,12 @@ pub fn copy(from: impl AsRef<Path>, to: impl AsRef<Path>) -> Result<u64, FsError
 /// assert_eq!(err.syscall(), makai_error::Syscall::Link);
 /// ```
 pub fn hard_link(original: impl AsRef<Path>, link: impl AsRef<Path>) -> Result<(), FsError> {
-    let (original, link) = (original.as_ref(), link.as_ref());
-    std::fs::hard_link(original, link).map_err(|e| fail2(e, Syscall::Link, original, link))
+    on_paths(
+        original.as_ref(),
+        link.as_ref(),
+        Syscall::Link,
+        std::fs::hard_link,
+    )
 }
 
 /// The target of a symbolic link ([`std::fs::read_link`]).
@@ -401,8 +409,7 @@ pub fn hard_link(original: impl AsRef<Path>, link: impl AsRef<Path>) -> Result<(
 /// assert_eq!(err.to_string(), "EINVAL: invalid argument, readlink '/'");
 /// ```
 pub fn read_link(path: impl AsRef<Path>) -> Result<PathBuf, FsError> {
-    let path = path.as_ref();
-    std::fs::read_link(path).map_err(|e| fail(e, Syscall::Readlink, path))
+    on_path(path.as_ref(), Syscall::Readlink, std::fs::read_link)
 }
 
 /// The absolute, resolved form of a path ([`std::fs::canonicalize`]).
@@ -416,8 +423,7 @@ pub fn read_link(path: impl AsRef<Path>) -> Result<PathBuf, FsError> {
 /// # Ok::<(), makai_error::FsError>(())
 /// ```
 pub fn canonicalize(path: impl AsRef<Path>) -> Result<PathBuf, FsError> {
-    let path = path.as_ref();
-    std::fs::canonicalize(path).map_err(|e| fail(e, Syscall::Realpath, path))
+    on_path(path.as_ref(), Syscall::Realpath, std::fs::canonicalize)
 }
 
 /// Changes a file's permissions ([`std::fs::set_permissions`]).
@@ -433,6 +439,7 @@ pub fn canonicalize(path: impl AsRef<Path>) -> Result<PathBuf, FsError> {
 /// # Ok::<(), makai_error::FsError>(())
 /// ```
 pub fn set_permissions(path: impl AsRef<Path>, perm: Permissions) -> Result<(), FsError> {
-    let path = path.as_ref();
-    std::fs::set_permissions(path, perm).map_err(|e| fail(e, Syscall::Chmod, path))
+    on_path(path.as_ref(), Syscall::Chmod, |p| {
+        std::fs::set_permissions(p, perm)
+    })
 }

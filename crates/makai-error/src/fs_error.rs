@@ -132,6 +132,24 @@ impl FsError {
         }
     }
 
+    /// The builders' shared step: `sys` rebuilds a [`SysError`] (and the result copies what it
+    /// borrows), `no_errno` edits the context of a failure without an errno.
+    fn edit<'a>(
+        self,
+        sys: impl FnOnce(SysError<'a>) -> SysError<'a>,
+        no_errno: impl FnOnce(&mut NoErrno),
+    ) -> FsError {
+        match self.repr {
+            FsRepr::Sys(e) => FsError::from(sys(e)),
+            FsRepr::NoErrno(mut b) => {
+                no_errno(&mut b);
+                FsError {
+                    repr: FsRepr::NoErrno(b),
+                }
+            }
+        }
+    }
+
     /// Adds (or replaces) the path. The error owns its data, so the path is copied.
     ///
     /// ```
@@ -141,15 +159,7 @@ impl FsError {
     /// ```
     #[must_use]
     pub fn with_path(self, path: &[u8]) -> FsError {
-        match self.repr {
-            FsRepr::Sys(e) => FsError::from(e.with_path(path)),
-            FsRepr::NoErrno(mut b) => {
-                b.path = Some(path.into());
-                FsError {
-                    repr: FsRepr::NoErrno(b),
-                }
-            }
-        }
+        self.edit(|e| e.with_path(path), |b| b.path = Some(path.into()))
     }
 
     /// [`with_path`](FsError::with_path) for a [`Path`].
@@ -161,15 +171,7 @@ impl FsError {
     /// Adds (or replaces) the destination path of a two-path call such as `rename`.
     #[must_use]
     pub fn with_dest(self, dest: &[u8]) -> FsError {
-        match self.repr {
-            FsRepr::Sys(e) => FsError::from(e.with_dest(dest)),
-            FsRepr::NoErrno(mut b) => {
-                b.dest = Some(dest.into());
-                FsError {
-                    repr: FsRepr::NoErrno(b),
-                }
-            }
-        }
+        self.edit(|e| e.with_dest(dest), |b| b.dest = Some(dest.into()))
     }
 
     /// [`with_dest`](FsError::with_dest) for a [`Path`].
@@ -195,15 +197,7 @@ impl FsError {
     /// Adds (or replaces) the file descriptor.
     #[must_use]
     pub fn with_fd(self, fd: i32) -> FsError {
-        match self.repr {
-            FsRepr::Sys(e) => FsError::from(e.with_fd(fd)),
-            FsRepr::NoErrno(mut b) => {
-                b.fd = Some(fd);
-                FsError {
-                    repr: FsRepr::NoErrno(b),
-                }
-            }
-        }
+        self.edit(|e| e.with_fd(fd), |b| b.fd = Some(fd))
     }
 
     /// The error number; `None` for failures that have none (invalid data and std's own

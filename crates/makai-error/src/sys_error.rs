@@ -137,6 +137,13 @@ struct Context<'p> {
     dest: Option<Cow<'p, [u8]>>,
 }
 
+/// The context of a [`Repr`], split from its errno and syscall: the fd and borrowed path of
+/// the four unboxed variants, or the box.
+enum Ctx<'p> {
+    Unboxed(Option<i32>, Option<&'p [u8]>),
+    Boxed(Box<Context<'p>>),
+}
+
 const _: () = assert!(size_of::<SysError<'_>>() <= 24);
 const _: () = assert!(size_of::<Result<usize, SysError<'_>>>() <= 24);
 const _: () = assert!(size_of::<Option<SysError<'_>>>() <= 24);
@@ -215,36 +222,86 @@ impl<'p> SysError<'p> {
             .map(|errno| SysError::new(errno, syscall))
     }
 
-    fn parts(self) -> Parts<'p> {
+    /// Errno, syscall and the context: the fd and borrowed path of an unboxed error, or the box.
+    #[inline]
+    fn split(self) -> (Errno, Syscall, Ctx<'p>) {
         match self.repr {
-            Repr::Bare { errno, syscall } => Parts::new(errno, syscall),
-            Repr::Fd { errno, syscall, fd } => Parts {
-                fd: Some(fd),
-                ..Parts::new(errno, syscall)
-            },
+            Repr::Bare { errno, syscall } => (errno, syscall, Ctx::Unboxed(None, None)),
+            Repr::Fd { errno, syscall, fd } => (errno, syscall, Ctx::Unboxed(Some(fd), None)),
             Repr::Path {
                 errno,
                 syscall,
                 path,
-            } => Parts {
-                path: Some(Cow::Borrowed(path)),
-                ..Parts::new(errno, syscall)
-            },
+            } => (errno, syscall, Ctx::Unboxed(None, Some(path))),
             Repr::FdPath {
                 errno,
                 syscall,
                 fd,
                 path,
-            } => Parts {
-                fd: Some(fd),
-                path: Some(Cow::Borrowed(path)),
-                ..Parts::new(errno, syscall)
-            },
+            } => (errno, syscall, Ctx::Unboxed(Some(fd), Some(path))),
             Repr::Boxed {
                 errno,
                 syscall,
                 ctx,
-            } => {
+            } => (errno, syscall, Ctx::Boxed(ctx)),
+        }
+    }
+
+    /// The unboxed error with this fd and borrowed path.
+    #[inline]
+    fn unboxed(errno: Errno, syscall: Syscall, fd: Option<i32>, path: Option<&'p [u8]>) -> Self {
+        let repr = match (fd, path) {
+            (None, None) => Repr::Bare { errno, syscall },
+            (Some(fd), None) => Repr::Fd { errno, syscall, fd },
+            (None, Some(path)) => Repr::Path {
+                errno,
+                syscall,
+                path,
+            },
+            (Some(fd), Some(path)) => Repr::FdPath {
+                errno,
+                syscall,
+                fd,
+                path,
+            },
+        };
+        SysError { repr }
+    }
+
+    /// Replaces the fd and/or the borrowed path (`None` keeps what is there), in place: an
+    /// unboxed error stays unboxed, a boxed one keeps its box.
+    #[inline]
+    fn replace_fd_path(self, new_fd: Option<i32>, new_path: Option<&'p [u8]>) -> Self {
+        match self.split() {
+            (errno, syscall, Ctx::Unboxed(fd, path)) => {
+                SysError::unboxed(errno, syscall, new_fd.or(fd), new_path.or(path))
+            }
+            (errno, syscall, Ctx::Boxed(mut ctx)) => {
+                if let Some(fd) = new_fd {
+                    ctx.fd = Some(fd);
+                }
+                if let Some(path) = new_path {
+                    ctx.path = Some(Cow::Borrowed(path));
+                }
+                SysError {
+                    repr: Repr::Boxed {
+                        errno,
+                        syscall,
+                        ctx,
+                    },
+                }
+            }
+        }
+    }
+
+    fn parts(self) -> Parts<'p> {
+        match self.split() {
+            (errno, syscall, Ctx::Unboxed(fd, path)) => Parts {
+                fd,
+                path: path.map(Cow::Borrowed),
+                ..Parts::new(errno, syscall)
+            },
+            (errno, syscall, Ctx::Boxed(ctx)) => {
                 let Context { fd, path, dest } = *ctx;
                 Parts {
                     errno,
@@ -267,43 +324,7 @@ impl<'p> SysError<'p> {
     #[inline]
     #[must_use]
     pub fn with_fd(self, fd: i32) -> SysError<'p> {
-        match self.repr {
-            Repr::Bare { errno, syscall } | Repr::Fd { errno, syscall, .. } => SysError {
-                repr: Repr::Fd { errno, syscall, fd },
-            },
-            Repr::Path {
-                errno,
-                syscall,
-                path,
-            }
-            | Repr::FdPath {
-                errno,
-                syscall,
-                path,
-                ..
-            } => SysError {
-                repr: Repr::FdPath {
-                    errno,
-                    syscall,
-                    fd,
-                    path,
-                },
-            },
-            Repr::Boxed {
-                errno,
-                syscall,
-                mut ctx,
-            } => {
-                ctx.fd = Some(fd);
-                SysError {
-                    repr: Repr::Boxed {
-                        errno,
-                        syscall,
-                        ctx,
-                    },
-                }
-            }
-        }
+        self.replace_fd_path(Some(fd), None)
     }
 
     /// Adds (or replaces) the path, borrowed: no copy, no allocation.
@@ -317,40 +338,7 @@ impl<'p> SysError<'p> {
     #[inline]
     #[must_use]
     pub fn with_path(self, path: &'p [u8]) -> SysError<'p> {
-        match self.repr {
-            Repr::Bare { errno, syscall } | Repr::Path { errno, syscall, .. } => SysError {
-                repr: Repr::Path {
-                    errno,
-                    syscall,
-                    path,
-                },
-            },
-            Repr::Fd { errno, syscall, fd }
-            | Repr::FdPath {
-                errno, syscall, fd, ..
-            } => SysError {
-                repr: Repr::FdPath {
-                    errno,
-                    syscall,
-                    fd,
-                    path,
-                },
-            },
-            Repr::Boxed {
-                errno,
-                syscall,
-                mut ctx,
-            } => {
-                ctx.path = Some(Cow::Borrowed(path));
-                SysError {
-                    repr: Repr::Boxed {
-                        errno,
-                        syscall,
-                        ctx,
-                    },
-                }
-            }
-        }
+        self.replace_fd_path(None, Some(path))
     }
 
     /// Adds (or replaces) the destination path of a two-path call such as `rename`.
@@ -543,34 +531,20 @@ impl<'p> Parts<'p> {
     }
 
     fn build(self) -> SysError<'p> {
-        let Parts {
-            errno,
-            syscall,
-            fd,
-            path,
-            dest,
-        } = self;
-        let repr = match (fd, path, dest) {
-            (None, None, None) => Repr::Bare { errno, syscall },
-            (Some(fd), None, None) => Repr::Fd { errno, syscall, fd },
-            (None, Some(Cow::Borrowed(path)), None) => Repr::Path {
-                errno,
-                syscall,
-                path,
+        let (errno, syscall) = (self.errno, self.syscall);
+        match (self.fd, self.path, self.dest) {
+            (fd, None, None) => SysError::unboxed(errno, syscall, fd, None),
+            (fd, Some(Cow::Borrowed(path)), None) => {
+                SysError::unboxed(errno, syscall, fd, Some(path))
+            }
+            (fd, path, dest) => SysError {
+                repr: Repr::Boxed {
+                    errno,
+                    syscall,
+                    ctx: Box::new(Context { fd, path, dest }),
+                },
             },
-            (Some(fd), Some(Cow::Borrowed(path)), None) => Repr::FdPath {
-                errno,
-                syscall,
-                fd,
-                path,
-            },
-            (fd, path, dest) => Repr::Boxed {
-                errno,
-                syscall,
-                ctx: Box::new(Context { fd, path, dest }),
-            },
-        };
-        SysError { repr }
+        }
     }
 }
 
