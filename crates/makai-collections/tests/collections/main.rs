@@ -5,7 +5,9 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use proptest::prelude::*;
+// The proptest settings of every module: no regression files (they need the file system,
+// which Miri isolates), and 4 cases under Miri whatever the environment says.
+use makai_testkit::proptest_config as config;
 
 mod alloc_failures;
 mod bitset;
@@ -18,20 +20,6 @@ mod hive_model;
 /// `cargo miri test` of this crate to a few minutes; the native run covers the big cases).
 const fn size(native: usize, miri: usize) -> usize {
     if cfg!(miri) { miri } else { native }
-}
-
-/// Proptest settings: no regression files (they need the file system, which Miri isolates),
-/// and 4 cases under Miri, where `PROPTEST_CASES` from the host environment is not visible.
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: if cfg!(miri) {
-            4
-        } else {
-            ProptestConfig::default().cases
-        },
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
 }
 
 /// Counts drops into a shared counter; not `Copy`, not `Debug`.

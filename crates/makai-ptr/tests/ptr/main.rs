@@ -30,18 +30,6 @@ fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
 // ---------------------------------------------------------------------------------------------
 // CowSlice against Cow<[u8]>
 
-/// The default configuration (so `PROPTEST_CASES` applies natively), without failure
-/// persistence (it needs the file system, which Miri's isolation forbids), and 4 cases under
-/// Miri whatever the environment says.
-fn config() -> ProptestConfig {
-    let default = ProptestConfig::default();
-    ProptestConfig {
-        cases: if cfg!(miri) { 4 } else { default.cases },
-        failure_persistence: None,
-        ..default
-    }
-}
-
 #[derive(Debug, Clone)]
 enum Op {
     /// `to_mut()[i % len] = v` (copies when borrowed).
@@ -78,7 +66,7 @@ fn check_same(c: &CowSlice<'_, u8>, m: &Cow<'_, [u8]>) {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(makai_testkit::proptest_config())]
 
     #[test]
     fn cow_slice_matches_std_cow(

@@ -548,11 +548,7 @@ fn non_clone_payload_compiles_and_auto_traits_follow_payloads() {
 proptest! {
     // No failure file: Miri's isolation forbids the file system. Natively the case count comes
     // from `PROPTEST_CASES` (default 256); under Miri it is 4, whatever the environment says.
-    #![proptest_config(ProptestConfig {
-        failure_persistence: None,
-        cases: if cfg!(miri) { 4 } else { ProptestConfig::default().cases },
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(makai_testkit::proptest_config())]
 
     /// Any tag and any suitably aligned address round-trip through every scheme that has room.
     #[test]
