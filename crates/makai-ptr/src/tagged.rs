@@ -412,6 +412,31 @@ const _: () = assert!(size_of::<Option<TaggedPtr<u64, 3>>>() == size_of::<usize>
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(makai_testkit::proptest_config())]
+
+        /// Any tag and any suitably aligned address round-trip through every scheme that has room.
+        #[test]
+        fn scheme_encode_decode(addr in 1usize..(1 << 47), tag in 0usize..65_536, bits in 0u32..6) {
+            let base = NonNull::<u64>::dangling().cast::<()>();
+            let low = TagScheme::LowBits { bits };
+            let aligned = base.with_addr(std::num::NonZero::new(addr << bits).expect("non-zero"));
+            let low_tag = tag & ((1 << bits) - 1);
+            let word = low.encode(aligned, low_tag).expect("aligned address, tag in range");
+            proptest::prop_assert_eq!(low.tag(word), low_tag);
+            proptest::prop_assert_eq!(low.untag(word), aligned.as_ptr());
+            if bits > 0 {
+                proptest::prop_assert!(low.encode(aligned, 1 << bits).is_none());
+            }
+            let plain = base.with_addr(std::num::NonZero::new(addr).expect("non-zero"));
+            if TagScheme::HIGH_BITS_AVAILABLE {
+                let word = TagScheme::High16.encode(plain, tag).expect("47-bit address");
+                proptest::prop_assert_eq!(TagScheme::High16.tag(word), tag);
+                proptest::prop_assert_eq!(TagScheme::High16.untag(word), plain.as_ptr());
+            }
+        }
+    }
+
     #[test]
     fn low_bits_round_trip_and_refuse() {
         let x = 5u64;
@@ -427,7 +452,11 @@ mod tests {
         let odd = NonNull::from(&bytes[1]).cast::<()>();
         let even = NonNull::from(&bytes[0]).cast::<()>();
         let misaligned = if odd.addr().get() % 2 == 1 { odd } else { even };
-        assert!(TagScheme::LowBits { bits: 1 }.encode(misaligned, 1).is_none());
+        assert!(
+            TagScheme::LowBits { bits: 1 }
+                .encode(misaligned, 1)
+                .is_none()
+        );
     }
 
     #[test]

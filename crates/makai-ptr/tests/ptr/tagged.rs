@@ -550,27 +550,6 @@ proptest! {
     // from `PROPTEST_CASES` (default 256); under Miri it is 4, whatever the environment says.
     #![proptest_config(makai_testkit::proptest_config())]
 
-    /// Any tag and any suitably aligned address round-trip through every scheme that has room.
-    #[test]
-    fn scheme_encode_decode(addr in 1usize..(1 << 47), tag in 0usize..65_536, bits in 0u32..6) {
-        let base = NonNull::<u64>::dangling().cast::<()>();
-        let low = TagScheme::LowBits { bits };
-        let aligned = base.with_addr(std::num::NonZero::new(addr << bits).expect("non-zero"));
-        let low_tag = tag & ((1 << bits) - 1);
-        let word = low.encode(aligned, low_tag).expect("aligned address, tag in range");
-        prop_assert_eq!(low.tag(word), low_tag);
-        prop_assert_eq!(low.untag(word), aligned.as_ptr());
-        if bits > 0 {
-            prop_assert!(low.encode(aligned, 1 << bits).is_none());
-        }
-        let plain = base.with_addr(std::num::NonZero::new(addr).expect("non-zero"));
-        if TagScheme::HIGH_BITS_AVAILABLE {
-            let word = TagScheme::High16.encode(plain, tag).expect("47-bit address");
-            prop_assert_eq!(TagScheme::High16.tag(word), tag);
-            prop_assert_eq!(TagScheme::High16.untag(word), plain.as_ptr());
-        }
-    }
-
     /// `TaggedPtr` keeps pointer and tag for every tag.
     #[test]
     fn tagged_ptr_round_trips(values in proptest::collection::vec(any::<u64>(), 1..16), tags in proptest::collection::vec(0usize..8, 1..16)) {
