@@ -30,28 +30,23 @@ pub struct Global;
 // allocator; every other call forwards to `std::alloc` with the caller's layout, whose
 // contract matches `Allocator`'s (null becomes `AllocError`).
 unsafe impl Allocator for Global {
-    #[inline]
-    fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        if layout.size() == 0 {
-            return Ok(dangling(layout));
-        }
-        // SAFETY: `layout` has a non-zero size.
-        let ptr = unsafe { std::alloc::alloc(layout) };
-        NonNull::new(ptr)
-            .map(|p| NonNull::slice_from_raw_parts(p, layout.size()))
-            .ok_or(AllocError)
-    }
-
-    #[inline]
-    fn allocate_zeroed(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        if layout.size() == 0 {
-            return Ok(dangling(layout));
-        }
-        // SAFETY: `layout` has a non-zero size.
-        let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
-        NonNull::new(ptr)
-            .map(|p| NonNull::slice_from_raw_parts(p, layout.size()))
-            .ok_or(AllocError)
+    crate::forward::forward_allocator! {
+        allocate: |self, layout, zero| {
+            if layout.size() == 0 {
+                return Ok(dangling(layout));
+            }
+            let ptr = if zero {
+                // SAFETY: `layout` has a non-zero size.
+                unsafe { std::alloc::alloc_zeroed(layout) }
+            } else {
+                // SAFETY: `layout` has a non-zero size.
+                unsafe { std::alloc::alloc(layout) }
+            };
+            NonNull::new(ptr)
+                .map(|p| NonNull::slice_from_raw_parts(p, layout.size()))
+                .ok_or(AllocError)
+        },
+        attrs: #[inline],
     }
 
     #[inline]

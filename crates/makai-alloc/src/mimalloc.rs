@@ -130,28 +130,21 @@ unsafe impl GlobalAlloc for Mimalloc {
 // other request goes through the `GlobalAlloc` impl above, whose blocks fit their layouts and
 // stay valid until freed; null becomes `AllocError`.
 unsafe impl Allocator for Mimalloc {
-    #[inline]
-    fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        if layout.size() == 0 {
-            return Ok(dangling(layout));
-        }
-        // SAFETY: the size is non-zero.
-        block(
-            unsafe { GlobalAlloc::alloc(self, layout) }.cast(),
-            layout.size(),
-        )
-    }
-
-    #[inline]
-    fn allocate_zeroed(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        if layout.size() == 0 {
-            return Ok(dangling(layout));
-        }
-        // SAFETY: the size is non-zero.
-        block(
-            unsafe { GlobalAlloc::alloc_zeroed(self, layout) }.cast(),
-            layout.size(),
-        )
+    crate::forward::forward_allocator! {
+        allocate: |self, layout, zero| {
+            if layout.size() == 0 {
+                return Ok(dangling(layout));
+            }
+            let ptr = if zero {
+                // SAFETY: the size is non-zero.
+                unsafe { GlobalAlloc::alloc_zeroed(self, layout) }
+            } else {
+                // SAFETY: the size is non-zero.
+                unsafe { GlobalAlloc::alloc(self, layout) }
+            };
+            block(ptr.cast(), layout.size())
+        },
+        attrs: #[inline],
     }
 
     #[inline]

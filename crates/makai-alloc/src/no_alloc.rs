@@ -29,47 +29,17 @@ pub struct NoAlloc;
 // SAFETY: no block is ever handed out, so every block-related promise holds vacuously; failure
 // is `Err(AllocError)`.
 unsafe impl Allocator for NoAlloc {
-    #[inline]
-    fn allocate(&self, _layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        Err(AllocError)
-    }
-
-    #[inline]
-    fn allocate_zeroed(&self, _layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
-        Err(AllocError)
+    crate::forward::forward_allocator! {
+        allocate: |self, _layout, _zero| { Err(AllocError) },
+        attrs: #[inline],
     }
 
     #[inline]
     unsafe fn deallocate(&self, _ptr: NonNull<u8>, _layout: Layout) {}
 
-    #[inline]
-    unsafe fn grow(
-        &self,
-        _ptr: NonNull<u8>,
-        _old: Layout,
-        _new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        Err(AllocError)
-    }
-
-    #[inline]
-    unsafe fn grow_zeroed(
-        &self,
-        _ptr: NonNull<u8>,
-        _old: Layout,
-        _new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        Err(AllocError)
-    }
-
-    #[inline]
-    unsafe fn shrink(
-        &self,
-        _ptr: NonNull<u8>,
-        _old: Layout,
-        _new: Layout,
-    ) -> Result<NonNull<[u8]>, AllocError> {
-        Err(AllocError)
+    crate::forward::forward_allocator! {
+        resize: |self, _ptr, _old, _new, _zero| { Err(AllocError) },
+        attrs: #[inline],
     }
 }
 
