@@ -1,3 +1,4 @@
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("../README.md")]
 
 mod allocator;
@@ -14,12 +15,14 @@ mod no_alloc;
 mod pool;
 mod rc_arena;
 #[cfg(feature = "allocator-api2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allocator-api2")))]
 pub mod string;
 pub mod testing;
-mod tracked;
+pub mod tracked;
 
 pub use allocator::Allocator;
 #[cfg(feature = "allocator-api2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allocator-api2")))]
 pub use api2::Api2;
 pub use arena::{Arena, ArenaBox};
 pub use failing::Failing;
@@ -27,13 +30,17 @@ pub use fallback::{BufferFallback, StackFallback};
 pub use global::Global;
 pub use makai_error::AllocError;
 #[cfg(feature = "mimalloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mimalloc")))]
 pub use mimalloc::{MiHeap, Mimalloc};
 pub use no_alloc::{NoAlloc, NullableAllocator};
 pub use pool::{ArenaPool, PooledArena};
 pub use rc_arena::{ArenaSlice, ArenaStr, RcArena};
+pub use tracked::{DebugScope, LeakReport, Tracked};
+// The tracking allocator's secondary names live in `tracked`; these root paths are the earlier
+// ones, kept for code that uses them.
+#[doc(hidden)]
 pub use tracked::{
-    DEFAULT_BACKTRACE_DEPTH, DEFAULT_FREE_HISTORY, DEFAULT_REPORT_LIMIT, DebugScope, Labeled, Leak,
-    LeakReport, Stats, Tracked,
+    DEFAULT_BACKTRACE_DEPTH, DEFAULT_FREE_HISTORY, DEFAULT_REPORT_LIMIT, Labeled, Leak, Stats,
 };
 
 /// `allocator_api2`'s `Vec<T, A>` (re-exported, so no extra dependency is needed): a vector in
@@ -46,6 +53,7 @@ pub use tracked::{
 /// assert_eq!(v.iter().sum::<i32>(), 6);
 /// ```
 #[cfg(feature = "allocator-api2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allocator-api2")))]
 pub mod vec {
     pub use allocator_api2::vec::*;
 }
@@ -58,6 +66,7 @@ pub mod vec {
 /// assert_eq!(b.len(), 32);
 /// ```
 #[cfg(feature = "allocator-api2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "allocator-api2")))]
 pub mod boxed {
     pub use allocator_api2::boxed::*;
 }

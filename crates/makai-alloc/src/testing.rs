@@ -219,10 +219,10 @@ where
     E: fmt::Debug,
     F: FnMut(&FailingTracked) -> Result<(), E>,
 {
-    if !matches!(kind, FailureKind::Leaked(_)) || crate::DEFAULT_BACKTRACE_DEPTH == 0 {
+    if !matches!(kind, FailureKind::Leaked(_)) || crate::Tracked::DEFAULT_BACKTRACE_DEPTH == 0 {
         return kind;
     }
-    match run(f, fail_at, crate::DEFAULT_BACKTRACE_DEPTH).problem {
+    match run(f, fail_at, crate::Tracked::DEFAULT_BACKTRACE_DEPTH).problem {
         Some(traced @ FailureKind::Leaked(_)) => traced,
         // Not deterministic after all: keep what the first run found.
         _ => kind,

@@ -3,6 +3,10 @@
 //! `std.testing.allocator`), and [`DebugScope`], which is a `Tracked` in debug builds and
 //! costs nothing in release builds.
 //!
+//! The main types are also at the crate root; this module holds the secondary ones:
+//! [`Stats`] (counters), [`Leak`] (one entry of a [`LeakReport`]) and [`Labeled`] (a view that
+//! labels the blocks it allocates).
+//!
 //! Design:
 //!
 //! - The bookkeeping (`state.rs`) is a map from address to record plus a bounded ring of
@@ -38,23 +42,41 @@ use report::write_block;
 use state::{FreedBy, Misuse, Record, State};
 use trace::{Frames, Trace};
 
-/// Frames shown per backtrace in reports unless [`Tracked::with_backtrace_depth`] says
-/// otherwise: 8, or 0 (no capture) under Miri, which cannot resolve symbols.
-pub const DEFAULT_BACKTRACE_DEPTH: usize = if cfg!(miri) { 0 } else { 8 };
+/// The earlier name of [`Tracked::DEFAULT_BACKTRACE_DEPTH`].
+#[doc(hidden)]
+pub const DEFAULT_BACKTRACE_DEPTH: usize = Tracked::DEFAULT_BACKTRACE_DEPTH;
 
-/// Leaks listed in a [`LeakReport`]'s text unless [`Tracked::with_report_limit`] says
-/// otherwise (all of them are always available from [`LeakReport::leaks`]).
-pub const DEFAULT_REPORT_LIMIT: usize = 10;
+/// The earlier name of [`Tracked::DEFAULT_REPORT_LIMIT`].
+#[doc(hidden)]
+pub const DEFAULT_REPORT_LIMIT: usize = Tracked::DEFAULT_REPORT_LIMIT;
 
-/// Recent frees remembered for double-free reports unless [`Tracked::with_free_history`] says
-/// otherwise.
-pub const DEFAULT_FREE_HISTORY: usize = 1024;
+/// The earlier name of [`Tracked::DEFAULT_FREE_HISTORY`].
+#[doc(hidden)]
+pub const DEFAULT_FREE_HISTORY: usize = Tracked::DEFAULT_FREE_HISTORY;
+
+impl Tracked {
+    /// Frames shown per backtrace in reports unless [`Tracked::with_backtrace_depth`] says
+    /// otherwise: 8, or 0 (no capture) under Miri, which cannot resolve symbols.
+    ///
+    /// ```
+    /// assert!(makai_alloc::Tracked::DEFAULT_BACKTRACE_DEPTH <= 8);
+    /// ```
+    pub const DEFAULT_BACKTRACE_DEPTH: usize = if cfg!(miri) { 0 } else { 8 };
+
+    /// Leaks listed in a [`LeakReport`]'s text unless [`Tracked::with_report_limit`] says
+    /// otherwise (all of them are always available from [`LeakReport::leaks`]).
+    pub const DEFAULT_REPORT_LIMIT: usize = 10;
+
+    /// Recent frees remembered for double-free reports unless [`Tracked::with_free_history`]
+    /// says otherwise.
+    pub const DEFAULT_FREE_HISTORY: usize = 1024;
+}
 
 /// An allocator that records every live block of its inner allocator `A` and reports misuse.
 ///
 /// Each live block is recorded with its size, alignment, an optional label
 /// ([`labeled`](Tracked::labeled), [`set_label`](Tracked::set_label)) and, unless turned off,
-/// the backtrace of its allocation (the first [`DEFAULT_BACKTRACE_DEPTH`] user frames are
+/// the backtrace of its allocation (the first [`Tracked::DEFAULT_BACKTRACE_DEPTH`] user frames are
 /// printed; see [`with_backtrace_depth`](Tracked::with_backtrace_depth)). Because `Tracked` is
 /// a value and not a global allocator, every test can have its own, and the parallel test
 /// runner keeps working.
@@ -78,7 +100,7 @@ pub const DEFAULT_FREE_HISTORY: usize = 1024;
 ///
 /// - `deallocate`, `grow`, `grow_zeroed` or `shrink` of an address freed before: "double
 ///   free", with the allocation backtrace and the backtrace of the first free (if the free
-///   is still in the ring of the last [`DEFAULT_FREE_HISTORY`] frees).
+///   is still in the ring of the last [`Tracked::DEFAULT_FREE_HISTORY`] frees).
 /// - of an address this allocator never handed out: "invalid free".
 /// - with a layout that does not fit the block (another alignment, or a size outside the
 ///   requested size up to the length `allocate` returned): "layout mismatch"; the block
@@ -175,20 +197,20 @@ pub struct Tracked<A = Global> {
 }
 
 impl<A> Tracked<A> {
-    /// Wraps `inner`, with backtraces of [`DEFAULT_BACKTRACE_DEPTH`] frames.
+    /// Wraps `inner`, with backtraces of [`Tracked::DEFAULT_BACKTRACE_DEPTH`] frames.
     ///
     /// ```
     /// use makai_alloc::{Global, Tracked};
     /// let t = Tracked::new(Global);
     /// assert_eq!(t.stats().live_blocks, 0);
-    /// assert_eq!(t.backtrace_depth(), makai_alloc::DEFAULT_BACKTRACE_DEPTH);
+    /// assert_eq!(t.backtrace_depth(), makai_alloc::Tracked::DEFAULT_BACKTRACE_DEPTH);
     /// ```
     pub const fn new(inner: A) -> Self {
         Tracked {
             inner,
-            state: Mutex::new(State::new(DEFAULT_FREE_HISTORY)),
-            depth: DEFAULT_BACKTRACE_DEPTH,
-            report_limit: DEFAULT_REPORT_LIMIT,
+            state: Mutex::new(State::new(Tracked::DEFAULT_FREE_HISTORY)),
+            depth: Tracked::DEFAULT_BACKTRACE_DEPTH,
+            report_limit: Tracked::DEFAULT_REPORT_LIMIT,
         }
     }
 
@@ -210,7 +232,7 @@ impl<A> Tracked<A> {
         self
     }
 
-    /// Sets how many leaks a report's text lists (default [`DEFAULT_REPORT_LIMIT`]).
+    /// Sets how many leaks a report's text lists (default [`Tracked::DEFAULT_REPORT_LIMIT`]).
     ///
     /// ```
     /// use makai_alloc::{Global, Tracked};
@@ -224,7 +246,7 @@ impl<A> Tracked<A> {
     }
 
     /// Sets how many recent frees are remembered to explain double frees (default
-    /// [`DEFAULT_FREE_HISTORY`]; 0 remembers none, and a double free is then reported as an
+    /// [`Tracked::DEFAULT_FREE_HISTORY`]; 0 remembers none, and a double free is then reported as an
     /// invalid free).
     ///
     /// ```

@@ -190,7 +190,7 @@ fn double_free_is_caught_and_never_reaches_the_inner_allocator() {
     assert!(msg.contains("32 bytes, align 8"), "{msg}");
     assert!(msg.contains("allocated at"), "{msg}");
     assert!(msg.contains("first freed at"), "{msg}");
-    if makai_alloc::DEFAULT_BACKTRACE_DEPTH > 0 {
+    if makai_alloc::Tracked::DEFAULT_BACKTRACE_DEPTH > 0 {
         // Both traces name this test: the allocation and the first free happened here.
         let hits = msg
             .matches("double_free_is_caught_and_never_reaches_the_inner_allocator")

@@ -286,4 +286,18 @@ fn earlier_names_still_compile() {
     let mut b = StringBuilder::with_allocator(&Global);
     b.count_z("ls");
     assert_eq!(b.allocate().append_z("ls"), c"ls");
+
+    // Secondary names that moved into their type's module keep their root paths.
+    assert_eq!(
+        makai::alloc::DEFAULT_BACKTRACE_DEPTH,
+        makai::alloc::Tracked::DEFAULT_BACKTRACE_DEPTH
+    );
+    let _: Option<makai::alloc::Stats> = None;
+    fn capacity_of<S: makai::collections::Storage<u8>>(
+        f: &makai::collections::LinearFifo<u8, S>,
+    ) -> usize {
+        f.capacity()
+    }
+    let f = makai::collections::LinearFifo::<u8, makai::collections::Static<4>>::new();
+    assert_eq!(capacity_of(&f), 4);
 }
