@@ -3,6 +3,70 @@
 /// Implements the `str`-like traits for a type with `fn as_str(&self) -> &str`.
 macro_rules! string_traits {
     ($T:ident) => {
+        impl ::std::convert::From<&mut str> for $T {
+            #[inline]
+            fn from(s: &mut str) -> $T {
+                $T::from(&*s)
+            }
+        }
+
+        impl ::std::convert::From<&::std::string::String> for $T {
+            #[inline]
+            fn from(s: &::std::string::String) -> $T {
+                $T::from(s.as_str())
+            }
+        }
+
+        impl ::std::convert::From<::std::borrow::Cow<'_, str>> for $T {
+            /// A borrowed text is copied (or built inline); an owned `String` goes through
+            /// `From<String>`.
+            #[inline]
+            fn from(s: ::std::borrow::Cow<'_, str>) -> $T {
+                match s {
+                    ::std::borrow::Cow::Borrowed(s) => $T::from(s),
+                    ::std::borrow::Cow::Owned(s) => $T::from(s),
+                }
+            }
+        }
+
+        impl ::std::convert::From<$T> for ::std::string::String {
+            #[inline]
+            fn from(s: $T) -> ::std::string::String {
+                ::std::string::String::from(s.as_str())
+            }
+        }
+
+        impl ::std::convert::From<&$T> for ::std::string::String {
+            /// Copies the text.
+            #[inline]
+            fn from(s: &$T) -> ::std::string::String {
+                ::std::string::String::from(s.as_str())
+            }
+        }
+
+        impl<'a> ::std::convert::From<&'a $T> for ::std::borrow::Cow<'a, str> {
+            /// Borrows the text: no copy.
+            #[inline]
+            fn from(s: &'a $T) -> ::std::borrow::Cow<'a, str> {
+                ::std::borrow::Cow::Borrowed(s.as_str())
+            }
+        }
+
+        impl ::std::convert::From<$T> for ::std::boxed::Box<str> {
+            #[inline]
+            fn from(s: $T) -> ::std::boxed::Box<str> {
+                ::std::boxed::Box::from(s.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $T {
+            type Err = ::std::convert::Infallible;
+            #[inline]
+            fn from_str(s: &str) -> ::std::result::Result<$T, Self::Err> {
+                ::std::result::Result::Ok($T::from(s))
+            }
+        }
+
         impl ::std::ops::Deref for $T {
             type Target = str;
             #[inline]

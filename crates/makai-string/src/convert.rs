@@ -138,49 +138,6 @@ impl From<SmolStr> for CowStr<'_> {
     }
 }
 
-impl<'a> From<&'a Str> for Cow<'a, str> {
-    /// Borrows the text: no copy.
-    #[inline]
-    fn from(s: &'a Str) -> Cow<'a, str> {
-        Cow::Borrowed(s.as_str())
-    }
-}
-
-impl<'a> From<&'a SmolStr> for Cow<'a, str> {
-    /// Borrows the text: no copy.
-    #[inline]
-    fn from(s: &'a SmolStr) -> Cow<'a, str> {
-        Cow::Borrowed(s.as_str())
-    }
-}
-
-impl From<&Str> for String {
-    /// Copies the text.
-    #[inline]
-    fn from(s: &Str) -> String {
-        String::from(s.as_str())
-    }
-}
-
-impl From<&SmolStr> for String {
-    /// Copies the text.
-    #[inline]
-    fn from(s: &SmolStr) -> String {
-        String::from(s.as_str())
-    }
-}
-
-impl From<Cow<'_, str>> for SmolStr {
-    /// Copies a borrowed text; takes an owned `String` over as `From<String>` does.
-    #[inline]
-    fn from(s: Cow<'_, str>) -> SmolStr {
-        match s {
-            Cow::Borrowed(text) => SmolStr::from(text),
-            Cow::Owned(text) => SmolStr::from(text),
-        }
-    }
-}
-
 /// `PartialEq` both ways between a makai string type and another string type, by text.
 macro_rules! eq_by_text {
     ($(($a:ty, $b:ty)),* $(,)?) => {$(

@@ -327,20 +327,6 @@ impl From<&str> for Str {
     }
 }
 
-impl From<&mut str> for Str {
-    #[inline]
-    fn from(s: &mut str) -> Str {
-        Str::from(&*s)
-    }
-}
-
-impl From<&String> for Str {
-    #[inline]
-    fn from(s: &String) -> Str {
-        Str::from(s.as_str())
-    }
-}
-
 impl From<String> for Str {
     /// See [`Str::try_from_string`]: no copy above 16 bytes.
     #[inline]
@@ -354,16 +340,6 @@ impl From<Box<str>> for Str {
     #[inline]
     fn from(s: Box<str>) -> Str {
         Str::from(String::from(s))
-    }
-}
-
-impl From<std::borrow::Cow<'_, str>> for Str {
-    #[inline]
-    fn from(s: std::borrow::Cow<'_, str>) -> Str {
-        match s {
-            std::borrow::Cow::Borrowed(s) => Str::from(s),
-            std::borrow::Cow::Owned(s) => Str::from(s),
-        }
     }
 }
 
@@ -389,50 +365,17 @@ impl From<&SmolStr> for Str {
     }
 }
 
-impl From<Str> for String {
-    #[inline]
-    fn from(s: Str) -> String {
-        String::from(s.as_str())
-    }
+/// Collecting builds a `SmolStr` and freezes it (O(1)), so a collected `Str` is one
+/// allocation at most.
+macro_rules! collect_via_smol {
+    ($($item:ty),*) => {$(
+        impl<'a> FromIterator<$item> for Str {
+            fn from_iter<I: IntoIterator<Item = $item>>(iter: I) -> Str {
+                SmolStr::from_iter(iter).freeze()
+            }
+        }
+    )*};
 }
-
-impl From<Str> for Box<str> {
-    #[inline]
-    fn from(s: Str) -> Box<str> {
-        Box::from(s.as_str())
-    }
-}
-
-impl std::str::FromStr for Str {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(s: &str) -> Result<Str, Self::Err> {
-        Ok(Str::from(s))
-    }
-}
-
-impl FromIterator<char> for Str {
-    fn from_iter<I: IntoIterator<Item = char>>(iter: I) -> Str {
-        SmolStr::from_iter(iter).freeze()
-    }
-}
-
-impl<'a> FromIterator<&'a char> for Str {
-    fn from_iter<I: IntoIterator<Item = &'a char>>(iter: I) -> Str {
-        SmolStr::from_iter(iter).freeze()
-    }
-}
-
-impl<'a> FromIterator<&'a str> for Str {
-    fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Str {
-        SmolStr::from_iter(iter).freeze()
-    }
-}
-
-impl FromIterator<String> for Str {
-    fn from_iter<I: IntoIterator<Item = String>>(iter: I) -> Str {
-        SmolStr::from_iter(iter).freeze()
-    }
-}
+collect_via_smol!(char, &'a char, &'a str, String);
 
 crate::common::string_traits!(Str);

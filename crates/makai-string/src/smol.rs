@@ -395,20 +395,6 @@ impl From<&str> for SmolStr {
     }
 }
 
-impl From<&mut str> for SmolStr {
-    #[inline]
-    fn from(s: &mut str) -> SmolStr {
-        SmolStr::from(&*s)
-    }
-}
-
-impl From<&String> for SmolStr {
-    #[inline]
-    fn from(s: &String) -> SmolStr {
-        SmolStr::from(s.as_str())
-    }
-}
-
 impl From<String> for SmolStr {
     /// Copies the bytes (the heap form needs its header in front of them).
     #[inline]
@@ -445,28 +431,6 @@ impl From<Str> for SmolStr {
     #[inline]
     fn from(s: Str) -> SmolStr {
         SmolStr::from(s.as_str())
-    }
-}
-
-impl From<SmolStr> for String {
-    #[inline]
-    fn from(s: SmolStr) -> String {
-        String::from(s.as_str())
-    }
-}
-
-impl From<SmolStr> for Box<str> {
-    #[inline]
-    fn from(s: SmolStr) -> Box<str> {
-        Box::from(s.as_str())
-    }
-}
-
-impl std::str::FromStr for SmolStr {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(s: &str) -> Result<SmolStr, Self::Err> {
-        Ok(SmolStr::from(s))
     }
 }
 

@@ -176,3 +176,47 @@ fn heap_appends_with_room_at_capacity_and_past_it_match_string() {
         assert_eq!(reserved, "0123456789".repeat(4).as_str());
     }
 }
+
+/// `Str` and `SmolStr` take and give the same conversions (one macro writes them), and each
+/// gives back the text it was built from.
+#[test]
+fn both_string_types_convert_alike() {
+    use std::borrow::Cow;
+    use std::str::FromStr;
+
+    fn round_trips<T>(text: &str)
+    where
+        T: for<'a> From<&'a mut str>
+            + for<'a> From<&'a String>
+            + for<'a> From<Cow<'a, str>>
+            + FromStr<Err = std::convert::Infallible>
+            + Into<String>
+            + Into<Box<str>>
+            + std::ops::Deref<Target = str>,
+        for<'a> &'a T: Into<String> + Into<Cow<'a, str>>,
+    {
+        let mut owned = text.to_owned();
+        let values = [
+            T::from(owned.as_mut_str()),
+            T::from(&owned),
+            T::from(Cow::Borrowed(text)),
+            T::from(Cow::Owned(text.to_owned())),
+            T::from_str(text).unwrap(),
+        ];
+        for v in values {
+            assert_eq!(&*v, text);
+            let s: String = (&v).into();
+            assert_eq!(s, text);
+            let c: Cow<'_, str> = (&v).into();
+            assert!(matches!(c, Cow::Borrowed(b) if b == text));
+            let b: Box<str> = T::from(&owned).into();
+            assert_eq!(&*b, text);
+            let s: String = v.into();
+            assert_eq!(s, text);
+        }
+    }
+    for text in ["", "short", "a text longer than sixteen bytes, on the heap"] {
+        round_trips::<Str>(text);
+        round_trips::<SmolStr>(text);
+    }
+}
