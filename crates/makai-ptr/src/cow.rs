@@ -733,6 +733,64 @@ impl<'s, T> IntoIterator for &'s CowSlice<'_, T> {
     }
 }
 
+/// The traits a text view over a [`CowSlice`] (`CowStr`, `CowCStr`) has in common: it derefs
+/// to its target (`str`, `CStr`) and debugs, hashes, compares and borrows exactly as the
+/// target does, so `Borrow` lookups in maps work. `$as` is the inherent accessor.
+macro_rules! view_traits {
+    ($T:ident, $Target:ty, $as:ident) => {
+        impl ::std::ops::Deref for $T<'_> {
+            type Target = $Target;
+            #[inline]
+            fn deref(&self) -> &$Target {
+                self.$as()
+            }
+        }
+
+        impl ::std::fmt::Debug for $T<'_> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Debug::fmt(self.$as(), f)
+            }
+        }
+
+        impl ::std::hash::Hash for $T<'_> {
+            /// Hashes like the target, so `Borrow` lookups work.
+            #[inline]
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                ::std::hash::Hash::hash(self.$as(), state)
+            }
+        }
+
+        impl PartialEq<$Target> for $T<'_> {
+            #[inline]
+            fn eq(&self, other: &$Target) -> bool {
+                self.$as() == other
+            }
+        }
+
+        impl PartialEq<&$Target> for $T<'_> {
+            #[inline]
+            fn eq(&self, other: &&$Target) -> bool {
+                self.$as() == *other
+            }
+        }
+
+        impl ::std::borrow::Borrow<$Target> for $T<'_> {
+            #[inline]
+            fn borrow(&self) -> &$Target {
+                self.$as()
+            }
+        }
+
+        impl AsRef<$Target> for $T<'_> {
+            #[inline]
+            fn as_ref(&self) -> &$Target {
+                self.$as()
+            }
+        }
+    };
+}
+pub(crate) use view_traits;
+
 #[cfg(test)]
 mod tests {
     use super::*;

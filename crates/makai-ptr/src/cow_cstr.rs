@@ -4,11 +4,8 @@
 //! freed as such; [`len`](CowCStr::len) and [`as_bytes`](CowCStr::as_bytes) exclude it. (Bun's
 //! Rust port left the sentinel out when copying; here it is part of the type's invariant.)
 
-use std::borrow::Borrow;
 use std::ffi::{CStr, CString, FromBytesWithNulError, c_char};
 use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::ops::Deref;
 
 use makai_error::{AllocError, HandleOom};
 
@@ -379,55 +376,7 @@ impl Default for CowCStr<'_> {
     }
 }
 
-impl Deref for CowCStr<'_> {
-    type Target = CStr;
-    #[inline]
-    fn deref(&self) -> &CStr {
-        self.as_c_str()
-    }
-}
-
-impl fmt::Debug for CowCStr<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_c_str(), f)
-    }
-}
-
-impl Hash for CowCStr<'_> {
-    /// Hashes like `CStr`, so `Borrow<CStr>` lookups work.
-    #[inline]
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_c_str().hash(state)
-    }
-}
-
-impl PartialEq<CStr> for CowCStr<'_> {
-    #[inline]
-    fn eq(&self, other: &CStr) -> bool {
-        self.as_c_str() == other
-    }
-}
-
-impl PartialEq<&CStr> for CowCStr<'_> {
-    #[inline]
-    fn eq(&self, other: &&CStr) -> bool {
-        self.as_c_str() == *other
-    }
-}
-
-impl Borrow<CStr> for CowCStr<'_> {
-    #[inline]
-    fn borrow(&self) -> &CStr {
-        self.as_c_str()
-    }
-}
-
-impl AsRef<CStr> for CowCStr<'_> {
-    #[inline]
-    fn as_ref(&self) -> &CStr {
-        self.as_c_str()
-    }
-}
+crate::cow::view_traits!(CowCStr, CStr, as_c_str);
 
 impl<'a> From<&'a CStr> for CowCStr<'a> {
     /// Borrows the string.

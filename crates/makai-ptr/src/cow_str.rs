@@ -1,11 +1,10 @@
 //! [`CowStr<'a>`] (UTF-8) and [`CowBytes<'a>`]: the text and byte forms of
 //! [`CowSlice`], 16 bytes each.
 
-use std::borrow::{Borrow, Cow};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::ops::{Deref, Range};
+use std::ops::Range;
 use std::str::Utf8Error;
 use std::string::FromUtf8Error;
 
@@ -396,45 +395,9 @@ impl<'a> CowStr<'a> {
     }
 }
 
-impl Deref for CowStr<'_> {
-    type Target = str;
-    #[inline]
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl fmt::Debug for CowStr<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
 impl fmt::Display for CowStr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.as_str(), f)
-    }
-}
-
-impl Hash for CowStr<'_> {
-    /// Hashes like `str`, so `Borrow<str>` lookups work.
-    #[inline]
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state)
-    }
-}
-
-impl PartialEq<str> for CowStr<'_> {
-    #[inline]
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for CowStr<'_> {
-    #[inline]
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
     }
 }
 
@@ -487,26 +450,14 @@ impl PartialOrd<str> for CowStr<'_> {
     }
 }
 
-impl Borrow<str> for CowStr<'_> {
-    #[inline]
-    fn borrow(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl AsRef<str> for CowStr<'_> {
-    #[inline]
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl AsRef<[u8]> for CowStr<'_> {
     #[inline]
     fn as_ref(&self) -> &[u8] {
         self.as_bytes()
     }
 }
+
+crate::cow::view_traits!(CowStr, str, as_str);
 
 impl<'a> From<&'a str> for CowStr<'a> {
     /// Borrows the string.
