@@ -34,25 +34,11 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use fixedbitset::FixedBitSet;
 use makai::collections::capacity::{SlotCount, Slots};
 use makai::collections::{BitSet, Dynamic, HiveArray, HiveBox, LinearFifo, Static};
+use makai_benches::Rng;
 use mimalloc::MiMalloc;
 use slab::Slab;
 
 type Payload = [u64; 16];
-
-/// A small deterministic generator (xorshift64*), so every contender sees the same sequence.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// `None` = allocate, `Some(k)` = free the live handle at `k % live`: first `max_live / 2`
 /// allocations (a pool at half occupancy), then `n` random allocs and frees, never more than
@@ -62,7 +48,7 @@ fn churn_ops(n: usize, max_live: usize) -> Vec<Option<usize>> {
     let mut live = max_live / 2;
     let fill = std::iter::repeat_n(None, live);
     fill.chain((0..n).map(|_| {
-        let alloc = live == 0 || (live < max_live && rng.next() & 1 == 0);
+        let alloc = live == 0 || (live < max_live && rng.next_u64() & 1 == 0);
         if alloc {
             live += 1;
             None

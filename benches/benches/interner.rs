@@ -31,6 +31,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use lasso::{Rodeo, Spur, ThreadedRodeo};
 use makai::string::{Interner, Str, SyncInterner};
+use makai_benches::Rng;
 use string_interner::DefaultStringInterner;
 
 const HEADERS: &[&str] = &[
@@ -85,20 +86,6 @@ const MODELS: &[&str] = &[
 const VOCAB: usize = 4096;
 const LOOKUPS: usize = 16384;
 
-/// xorshift64*: deterministic, so every peer sees the same sequence.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 fn base62(mut n: u64, width: usize) -> String {
     const DIGITS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     let mut out = vec![b'0'; width];
@@ -124,14 +111,14 @@ fn vocabulary(n: usize, salt: u64) -> Vec<String> {
     }
     let mut seen: std::collections::HashSet<String> = out.iter().cloned().collect();
     while out.len() < n {
-        let i = rng.next();
+        let i = rng.next_u64();
         let s = match i % 6 {
-            0 => format!("toolu_01{}", base62(rng.next(), 16)),
+            0 => format!("toolu_01{}", base62(rng.next_u64(), 16)),
             1 => format!("field_{}", rng.below(100_000)),
             2 => format!("x-meta-{}-{}", salt, rng.below(1_000_000)),
             3 => format!("{}_{}", EVENTS[rng.below(EVENTS.len())], rng.below(1000)),
-            4 => base62(rng.next(), 2 + rng.below(10)),
-            _ => format!("srv_{}", base62(rng.next(), 8 + rng.below(24))),
+            4 => base62(rng.next_u64(), 2 + rng.below(10)),
+            _ => format!("srv_{}", base62(rng.next_u64(), 8 + rng.below(24))),
         };
         if seen.insert(s.clone()) {
             out.push(s);
@@ -145,7 +132,7 @@ fn lookup_sequence(vocab_len: usize, len: usize, seed: u64) -> Vec<usize> {
     let mut rng = Rng(seed | 1);
     (0..len)
         .map(|_| {
-            if rng.next() & 1 == 0 {
+            if rng.next_u64() & 1 == 0 {
                 rng.below(64)
             } else {
                 rng.below(vocab_len)

@@ -38,6 +38,7 @@ use criterion::{
     BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
 };
 use makai::string::{SmolStr, Str, StringBuilder};
+use makai_benches::Rng;
 use makai_benches::{CountingAlloc, count_allocations};
 
 #[global_allocator]
@@ -303,28 +304,6 @@ fn freeze(c: &mut Criterion) {
 
 // ---------------------------------------------------------------------------------------------
 // Many distinct values.
-
-/// A small deterministic generator (xorshift64*), so every contender sees the same data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            v.swap(i, self.below(i + 1));
-        }
-    }
-}
 
 const KEYS: usize = 1024;
 const PAIRS: usize = 4096;

@@ -1,5 +1,6 @@
 //! Shared helpers for makai's benchmarks: an allocation-counting global allocator, so that a
-//! benchmark can report how many allocations each contender makes next to its time.
+//! benchmark can report how many allocations each contender makes next to its time, and the
+//! deterministic generator the benchmarks draw their data from.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -45,4 +46,31 @@ pub fn count_allocations<R>(f: impl FnOnce() -> R) -> (R, usize) {
     let r = f();
     let after = ALLOCATIONS.load(Ordering::Relaxed);
     (r, after - before)
+}
+
+/// A small deterministic generator (xorshift64*), so every contender, and every run, sees the
+/// same data.
+#[derive(Debug, Clone)]
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    /// Shuffles `v` in place (Fisher–Yates).
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            v.swap(i, self.below(i + 1));
+        }
+    }
 }
