@@ -65,11 +65,20 @@ impl OomError for crate::SysError<'_> {
 /// let r = r.handle_oom();
 /// assert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::NotFound);
 /// ```
-pub trait HandleOom {
+///
+/// An extension trait of `Result`, sealed: implement [`OomError`] for an error type to make its
+/// `Result` work here.
+pub trait HandleOom: sealed::Sealed {
     /// What remains once OOM has been diverted.
     type Output;
     /// Diverts OOM to [`out_of_memory`] and returns the rest.
     fn handle_oom(self) -> Self::Output;
+}
+
+mod sealed {
+    /// Implemented by `Result` only.
+    pub trait Sealed {}
+    impl<T, E> Sealed for Result<T, E> {}
 }
 
 impl<T> HandleOom for Result<T, AllocError> {
