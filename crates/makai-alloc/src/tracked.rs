@@ -7,20 +7,29 @@
 //! [`Stats`] (counters), [`Leak`] (one entry of a [`LeakReport`]) and [`Labeled`] (a view that
 //! labels the blocks it allocates).
 //!
-//! Design:
-//!
-//! - The bookkeeping (`state.rs`) is a map from address to record plus a bounded ring of
-//!   recent frees, behind one `std::sync::Mutex`, on the global heap. It never allocates
-//!   through the tracked allocator, so the inner allocator can be anything (an arena, a
-//!   failing allocator) and recording cannot recurse.
-//! - The inner allocator is called outside the lock. A free is checked and its record removed
-//!   under the lock *before* the inner allocator sees it, so a double or invalid free never
-//!   reaches the inner allocator, even when two threads race to free the same block.
-//! - `grow` and `shrink` forward to the inner allocator's own `grow`/`shrink` (a `Vec` growing
-//!   in place stays in place) and move the record to the new address.
-//! - Backtraces (`trace.rs`) are captured unresolved and resolved only when a report prints.
-//! - Misuse panics (see [`Tracked`]'s "Panics" section); leaks are reported by
-//!   [`Tracked::finish`] or by a panic on drop.
+//! What it guarantees: recording never allocates through the tracked allocator (so the inner
+//! allocator can be anything: an arena, a failing allocator); a double or invalid free is
+//! caught before the inner allocator sees it, even when two threads race to free one block;
+//! `grow` and `shrink` use the inner allocator's own (a `Vec` growing in place stays in
+//! place); backtraces are resolved only when a report prints. Misuse panics (see
+//! [`Tracked`]'s "Panics" section); leaks are reported by [`Tracked::finish`] or by a panic on
+//! drop.
+
+// Maintainers' notes.
+// Design:
+//
+// - The bookkeeping (`state.rs`) is a map from address to record plus a bounded ring of
+//   recent frees, behind one `std::sync::Mutex`, on the global heap. It never allocates
+//   through the tracked allocator, so the inner allocator can be anything (an arena, a
+//   failing allocator) and recording cannot recurse.
+// - The inner allocator is called outside the lock. A free is checked and its record removed
+//   under the lock *before* the inner allocator sees it, so a double or invalid free never
+//   reaches the inner allocator, even when two threads race to free the same block.
+// - `grow` and `shrink` forward to the inner allocator's own `grow`/`shrink` (a `Vec` growing
+//   in place stays in place) and move the record to the new address.
+// - Backtraces (`trace.rs`) are captured unresolved and resolved only when a report prints.
+// - Misuse panics (see [`Tracked`]'s "Panics" section); leaks are reported by
+//   [`Tracked::finish`] or by a panic on drop.
 
 mod debug_scope;
 mod report;

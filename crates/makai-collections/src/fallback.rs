@@ -198,16 +198,25 @@ where
         &self.hive
     }
 
-    /// The allocator values spill to.
+    /// The fallback allocator, which values spill to when the hive is full (the same name as
+    /// on makai-alloc's `StackFallback` and `BufferFallback`).
     ///
     /// ```
     /// let pool = makai_collections::HiveFallback::<u8, 4>::new();
-    /// let _: &makai_alloc::Global = pool.allocator();
+    /// let _: &makai_alloc::Global = pool.fallback();
     /// ```
     #[inline]
     #[must_use]
-    pub fn allocator(&self) -> &A {
+    pub fn fallback(&self) -> &A {
         &self.spill.alloc
+    }
+
+    /// The earlier name of [`fallback`](HiveFallback::fallback).
+    #[doc(hidden)]
+    #[inline]
+    #[must_use]
+    pub fn allocator(&self) -> &A {
+        self.fallback()
     }
 
     /// Takes back ownership of a value given away with [`FallbackBox::into_raw`] from a box of
@@ -474,6 +483,12 @@ impl<T: fmt::Debug, A: Allocator> fmt::Debug for FallbackBox<'_, T, A> {
 impl<T: fmt::Display, A: Allocator> fmt::Display for FallbackBox<'_, T, A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&**self, f)
+    }
+}
+
+impl<T, A: Allocator> fmt::Pointer for FallbackBox<'_, T, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Pointer::fmt(&std::ptr::from_ref::<T>(self), f)
     }
 }
 

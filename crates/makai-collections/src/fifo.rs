@@ -618,6 +618,21 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
         (a, b)
     }
 
+    /// The values, oldest first (the two runs of [`as_slices`](LinearFifo::as_slices),
+    /// chained).
+    ///
+    /// ```
+    /// let mut f = makai_collections::LinearFifo::<u8, makai_collections::Static<4>>::new();
+    /// f.write(b"abc").unwrap();
+    /// f.discard(2);
+    /// f.write(b"de").unwrap(); // wraps
+    /// assert!(f.iter().eq(b"cde"));
+    /// ```
+    pub fn iter(&self) -> std::iter::Chain<std::slice::Iter<'_, T>, std::slice::Iter<'_, T>> {
+        let (a, b) = self.as_slices();
+        a.iter().chain(b)
+    }
+
     /// The values as at most two mutable runs, oldest first.
     ///
     /// ```
@@ -761,7 +776,10 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
         {
             let buf = S::slice(&self.buf);
             copy_out(&buf[a], &mut dst[..first]);
-            copy_out(&buf[b], &mut dst[first..n]);
+            // Most reads do not wrap: skip the second (empty) copy, a `memcpy` call each.
+            if !b.is_empty() {
+                copy_out(&buf[b], &mut dst[first..n]);
+            }
         }
         self.advance(n);
         n
@@ -988,7 +1006,10 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
         let (first, rest) = src.split_at(a.len().min(src.len()));
         let buf = S::slice_mut(&mut self.buf);
         buf[a.start..a.start + first.len()].write_copy_of_slice(first);
-        buf[b.start..b.start + rest.len()].write_copy_of_slice(rest);
+        // Most writes do not wrap: skip the second (empty) copy, a `memcpy` call each.
+        if !rest.is_empty() {
+            buf[b.start..b.start + rest.len()].write_copy_of_slice(rest);
+        }
         self.len += src.len();
     }
 
@@ -1213,6 +1234,83 @@ fn copy_out<T>(src: &[MaybeUninit<T>], dst: &mut [T]) {
 impl<T, S: Storage<T>> Drop for LinearFifo<T, S> {
     fn drop(&mut self) {
         self.clear();
+    }
+}
+
+impl<'a, T, S: Storage<T>> IntoIterator for &'a LinearFifo<T, S> {
+    type Item = &'a T;
+    type IntoIter = std::iter::Chain<std::slice::Iter<'a, T>, std::slice::Iter<'a, T>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T, A: Allocator> Extend<T> for LinearFifo<T, Dynamic<A>> {
+    /// Appends every item, growing as needed (aborts through
+    /// [`makai_error::out_of_memory`] if the allocator fails, like `write_item`).
+    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
+        let iter = iter.into_iter();
+        if self.ensure_unused_capacity(iter.size_hint().0).is_err() {
+            unreachable!("a Dynamic fifo grows");
+        }
+        for item in iter {
+            if self.write_item(item).is_err() {
+                unreachable!("a Dynamic fifo grows");
+            }
+        }
+    }
+}
+
+impl<'a, T: Copy + 'a, A: Allocator> Extend<&'a T> for LinearFifo<T, Dynamic<A>> {
+    fn extend<I: IntoIterator<Item = &'a T>>(&mut self, iter: I) {
+        self.extend(iter.into_iter().copied());
+    }
+}
+
+impl<T> FromIterator<T> for LinearFifo<T, Dynamic> {
+    /// ```
+    /// use makai_collections::{Dynamic, LinearFifo};
+    /// let f: LinearFifo<u32, Dynamic> = (1..=3).collect();
+    /// assert!(f.iter().eq(&[1, 2, 3]));
+    /// ```
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut f = Self::new();
+        f.extend(iter);
+        f
+    }
+}
+
+impl<T: Clone> Clone for LinearFifo<T, Dynamic> {
+    /// A fifo with clones of the values, in order, in a new buffer.
+    ///
+    /// ```
+    /// use makai_collections::{Dynamic, LinearFifo};
+    /// let a: LinearFifo<String, Dynamic> = ["x".to_owned(), "y".to_owned()].into_iter().collect();
+    /// let b = a.clone();
+    /// assert!(b.iter().eq(a.iter()));
+    /// ```
+    fn clone(&self) -> Self {
+        self.iter().cloned().collect()
+    }
+}
+
+impl<T: Clone, const N: usize> Clone for LinearFifo<T, Static<N>> {
+    /// A fifo with clones of the values, in order (from slot 0).
+    ///
+    /// ```
+    /// use makai_collections::{LinearFifo, Static};
+    /// let mut a = LinearFifo::<u8, Static<4>>::new();
+    /// a.write(b"hi").unwrap();
+    /// assert_eq!(a.clone().as_slices().0, b"hi");
+    /// ```
+    fn clone(&self) -> Self {
+        let mut f = Self::new();
+        for item in self {
+            if f.write_item(item.clone()).is_err() {
+                unreachable!("the clone has the same capacity");
+            }
+        }
+        f
     }
 }
 

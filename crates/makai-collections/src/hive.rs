@@ -232,6 +232,22 @@ const fn stride<T>() -> usize {
 /// fn shared<T: Sync>(_: &T) {}
 /// shared(&HiveArray::<u32, 8>::new());
 /// ```
+///
+/// It can be *moved* to another thread when `T: Send` (with no box out, since a box borrows
+/// it), for every capacity. (The "Auto Trait Implementations" section of this page may show
+/// `!Send`: rustdoc cannot see through the capacity's `Slots<N>: SlotCount` bound. This
+/// example is the check.)
+///
+/// ```
+/// use makai_collections::HiveArray;
+/// fn sendable<S: Send>(_: S) {}
+/// fn any_send_t<T: Send>(hive: HiveArray<T, 4096>) {
+///     sendable(hive);
+/// }
+/// let hive = HiveArray::<String, 4>::new();
+/// std::thread::spawn(move || assert!(hive.is_empty())).join().unwrap();
+/// # let _ = any_send_t::<u8>;
+/// ```
 #[doc(alias = "HiveAllocator")]
 #[repr(C)]
 pub struct HiveArray<T, const N: usize>

@@ -42,7 +42,11 @@ use std::fs::{DirEntry, File, Metadata, OpenOptions, Permissions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::{FsError, Syscall};
+use crate::Syscall;
+
+/// The error every function here returns (also at the crate root).
+#[doc(no_inline)]
+pub use crate::FsError;
 
 /// The error of `syscall` on `path`.
 fn fail(err: std::io::Error, syscall: Syscall, path: &Path) -> FsError {

@@ -235,6 +235,19 @@ impl FsError {
         }
     }
 
+    /// The path as a [`Path`], if one was recorded (Unix, where a path is any bytes).
+    ///
+    /// ```
+    /// let e = makai_error::fs::read_to_string("/nonexistent/makai/x.toml").unwrap_err();
+    /// assert_eq!(e.std_path(), Some(std::path::Path::new("/nonexistent/makai/x.toml")));
+    /// ```
+    #[cfg(unix)]
+    pub fn std_path(&self) -> Option<&Path> {
+        use std::os::unix::ffi::OsStrExt;
+        self.path()
+            .map(|p| Path::new(std::ffi::OsStr::from_bytes(p)))
+    }
+
     /// The destination path, if one was recorded.
     pub fn dest(&self) -> Option<&[u8]> {
         match &self.repr {

@@ -467,6 +467,23 @@ impl<'p> SysError<'p> {
         }
     }
 
+    /// The path as a [`Path`], if one was recorded (Unix, where a path is any bytes; the
+    /// counterpart of [`with_std_path`](SysError::with_std_path)).
+    ///
+    /// ```
+    /// use makai_error::{Errno, SysError, Syscall};
+    /// use std::path::Path;
+    /// let e = SysError::new(Errno::NOENT, Syscall::Open).with_std_path(Path::new("/etc/x"));
+    /// assert_eq!(e.std_path(), Some(Path::new("/etc/x")));
+    /// ```
+    #[cfg(unix)]
+    #[inline]
+    pub fn std_path(&self) -> Option<&Path> {
+        use std::os::unix::ffi::OsStrExt;
+        self.path()
+            .map(|p| Path::new(std::ffi::OsStr::from_bytes(p)))
+    }
+
     /// The destination path, if one was recorded.
     #[inline]
     pub fn dest(&self) -> Option<&[u8]> {

@@ -459,6 +459,21 @@ impl AsRef<[u8]> for CowStr<'_> {
 
 crate::cow::view_traits!(CowStr, str, as_str);
 
+impl AsRef<std::ffi::OsStr> for CowStr<'_> {
+    #[inline]
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.as_str().as_ref()
+    }
+}
+
+impl AsRef<std::path::Path> for CowStr<'_> {
+    /// So a `CowStr` can name a file: `std::fs::read(&cow)`.
+    #[inline]
+    fn as_ref(&self) -> &std::path::Path {
+        self.as_str().as_ref()
+    }
+}
+
 impl<'a> From<&'a str> for CowStr<'a> {
     /// Borrows the string.
     #[inline]

@@ -122,7 +122,7 @@ pub mod prelude {
     #[cfg_attr(docsrs, doc(cfg(feature = "error")))]
     #[doc(no_inline)]
     pub use crate::{
-        AllocError, Errno, HandleOom, Maybe, OomError, SysError, Syscall, defer, errdefer,
+        AllocError, Errno, FsError, HandleOom, Maybe, OomError, SysError, Syscall, defer, errdefer,
     };
 
     #[cfg(feature = "alloc")]

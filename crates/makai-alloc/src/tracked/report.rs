@@ -79,6 +79,7 @@ impl Stats {
 /// # // SAFETY: the leaked block is still allocated in `Global`, with `layout`.
 /// # unsafe { Global.deallocate(block.cast(), layout) };
 /// ```
+#[derive(Clone)]
 pub struct Leak {
     addr: usize,
     size: usize,

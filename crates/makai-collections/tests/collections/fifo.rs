@@ -415,3 +415,32 @@ proptest! {
         }
     }
 }
+
+/// `iter`, `Clone`, `Extend` and `collect` see the values oldest first across the wrap, for
+/// fixed and growable storage, and a clone owns its own copies.
+#[test]
+fn iter_clone_extend_follow_the_wrap() {
+    let mut f = LinearFifo::<String, Static<4>>::new();
+    for s in ["a", "b", "c"] {
+        f.write_item(s.to_owned()).unwrap();
+    }
+    f.discard(2);
+    for s in ["d", "e", "f"] {
+        f.write_item(s.to_owned()).unwrap(); // wraps
+    }
+    assert_eq!(f.as_slices().1.len(), 2, "the fifo wraps");
+    let c = f.clone();
+    assert!(c.iter().eq(["c", "d", "e", "f"].iter()));
+    assert_eq!(c.as_slices().1.len(), 0, "the clone starts at slot 0");
+    drop(f);
+    assert_eq!((&c).into_iter().map(String::len).sum::<usize>(), 4);
+
+    let mut g: LinearFifo<String, Dynamic> = c.iter().cloned().collect();
+    g.extend(["g".to_owned()]);
+    let mut bytes = LinearFifo::<u8, Dynamic>::new();
+    bytes.extend(b"xy");
+    assert!(bytes.iter().eq(b"xy"));
+    let h = g.clone();
+    assert_eq!(g.read_item().as_deref(), Some("c"));
+    assert!(h.iter().map(String::as_str).eq(["c", "d", "e", "f", "g"]));
+}
