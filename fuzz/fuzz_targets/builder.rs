@@ -47,7 +47,7 @@ fn count<A: Allocator>(b: &mut StringBuilder<A>, pieces: &[Piece]) {
                 b.count_with_nul(&t.0);
             }
             Piece::Z(t) => {
-                b.count_with_nul(&t.0);
+                b.count_z(&t.0);
             }
             Piece::DisplayU64(v) => {
                 b.count_display(v);
@@ -83,7 +83,7 @@ fn append<A: Allocator>(f: &Filler<A>, pieces: &[Piece], model: &mut String) {
             }
             Piece::WithNul(t) | Piece::Z(t) => {
                 let c = if matches!(p, Piece::Z(_)) {
-                    f.append_with_nul(&t.0)
+                    f.append_z(&t.0)
                 } else {
                     f.append_with_nul(&t.0)
                 };
