@@ -194,9 +194,10 @@ impl FsError {
         self.with_std_dest(dest)
     }
 
-    /// Adds (or replaces) the file descriptor.
+    /// Adds (or replaces) the file descriptor: an `i32` or an [`Fd`](crate::Fd).
     #[must_use]
-    pub fn with_fd(self, fd: i32) -> FsError {
+    pub fn with_fd(self, fd: impl Into<i32>) -> FsError {
+        let fd = fd.into();
         self.edit(|e| e.with_fd(fd), |b| b.fd = Some(fd))
     }
 

@@ -314,17 +314,20 @@ impl<'p> SysError<'p> {
         }
     }
 
-    /// Adds (or replaces) the file descriptor.
+    /// Adds (or replaces) the file descriptor: an `i32` as the system call saw it, or an
+    /// [`Fd`](crate::Fd).
     ///
     /// ```
-    /// use makai_error::{Errno, SysError, Syscall};
+    /// use makai_error::{Errno, Fd, SysError, Syscall};
     /// let e = SysError::new(Errno::BADF, Syscall::Read).with_fd(3);
     /// assert_eq!(e.fd(), Some(3));
+    /// let e = SysError::new(Errno::BADF, Syscall::Write).with_fd(Fd::STDERR);
+    /// assert_eq!(e.fd(), Some(2));
     /// ```
     #[inline]
     #[must_use]
-    pub fn with_fd(self, fd: i32) -> SysError<'p> {
-        self.replace_fd_path(Some(fd), None)
+    pub fn with_fd(self, fd: impl Into<i32>) -> SysError<'p> {
+        self.replace_fd_path(Some(fd.into()), None)
     }
 
     /// Adds (or replaces) the path, borrowed: no copy, no allocation.

@@ -70,7 +70,7 @@ pub mod task {
 #[cfg_attr(docsrs, doc(cfg(feature = "error")))]
 #[doc(no_inline)]
 pub use makai_error::{
-    AllocError, Errno, FsError, HandleOom, Maybe, OomError, SysError, Syscall,
+    AllocError, Errno, Fd, FsError, HandleOom, Maybe, OomError, SysError, Syscall,
     cleanup::{defer, errdefer},
 };
 
