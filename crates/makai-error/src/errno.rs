@@ -1,12 +1,19 @@
-//! [`Errno`]: a 2-byte, never-zero error number with the name and message Node prints.
+//! [`Errno`]: a 2-byte, never-zero error number with the name and message Node prints, from the
+//! target OS's table (Linux, Darwin or FreeBSD numbers).
 
 use std::fmt;
 use std::num::NonZeroU16;
 
 /// A system error number (`errno`), never zero, 2 bytes (`Option<Errno>` is 2 bytes too).
 ///
-/// Numbers, names and messages follow Linux. Messages are the ones Node.js (through libuv)
-/// prints, such as `"no such file or directory"`; numbers libuv has no text for use the C
+/// Numbers and names are the target OS's: Linux and Android use the Linux table, macOS, iOS,
+/// tvOS, watchOS and visionOS the Darwin table, FreeBSD the FreeBSD table, and every other
+/// target the Linux table. So [`Errno::AGAIN`] is 11 on Linux and 35 on macOS and FreeBSD, and
+/// a name one OS lacks (`EBFONT` outside Linux, `EFTYPE` outside the BSDs) has no constant
+/// there. The constants every OS shares (`NOENT`, `ACCES`, `AGAIN`, `INTR`, ...) exist on all.
+///
+/// Messages are the ones Node.js (through libuv) prints, such as `"no such file or
+/// directory"`, and the same for a name on every OS; numbers libuv has no text for use the C
 /// library's message in lower case.
 ///
 /// ```
@@ -23,173 +30,379 @@ pub struct Errno(NonZeroU16);
 
 const _: () = assert!(size_of::<Errno>() == 2 && size_of::<Option<Errno>>() == 2);
 
-/// The largest value the Linux kernel returns as an error (`MAX_ERRNO`).
+/// The largest value the Linux kernel returns as an error (`MAX_ERRNO`); every OS's numbers lie
+/// below it.
 const MAX_ERRNO: i32 = 4095;
 
+/// Emits `$mac!($n, $args)` under the `cfg` of the targets that use table `$os`, or nothing when
+/// that OS has no number for the row (`_`). The one place that says which target uses which
+/// table (besides [`Errno::NOTSUP`]'s alias and the tests).
+macro_rules! on_os {
+    ($os:ident _ => $mac:ident!($($args:tt)*)) => {};
+    (linux $n:literal => $mac:ident!($($args:tt)*)) => {
+        #[cfg(not(any(
+            target_os = "macos",
+            target_os = "ios",
+            target_os = "tvos",
+            target_os = "watchos",
+            target_os = "visionos",
+            target_os = "freebsd",
+        )))]
+        $mac!($n, linux $($args)*);
+    };
+    (darwin $n:literal => $mac:ident!($($args:tt)*)) => {
+        #[cfg(any(
+            target_os = "macos",
+            target_os = "ios",
+            target_os = "tvos",
+            target_os = "watchos",
+            target_os = "visionos",
+        ))]
+        $mac!($n, darwin $($args)*);
+    };
+    (freebsd $n:literal => $mac:ident!($($args:tt)*)) => {
+        #[cfg(target_os = "freebsd")]
+        $mac!($n, freebsd $($args)*);
+    };
+}
+
+/// A constant's docs: the name, the message and the number on each OS (`-`: none).
+macro_rules! errno_doc {
+    (@num _) => {
+        "-"
+    };
+    (@num $n:literal) => {
+        stringify!($n)
+    };
+    ($cname:ident $msg:literal $l:tt $d:tt $f:tt) => {
+        concat!(
+            "`", stringify!($cname), "`: ", $msg, ".\n\nLinux ", errno_doc!(@num $l),
+            ", Darwin ", errno_doc!(@num $d), ", FreeBSD ", errno_doc!(@num $f), "."
+        )
+    };
+}
+
+/// One constant of the target's table.
+macro_rules! errno_const {
+    ($n:literal, $os:ident $id:ident $cname:ident $msg:literal [$l:tt $d:tt $f:tt]) => {
+        #[doc = errno_doc!($cname $msg $l $d $f)]
+        pub const $id: Errno = Errno(NonZeroU16::new($n).unwrap());
+    };
+}
+
+/// Raises `$max` to the row's number.
+macro_rules! errno_max {
+    ($n:literal, $os:ident $max:ident) => {
+        if $n > $max {
+            $max = $n;
+        }
+    };
+}
+
+/// Puts the row's name and message at its number; two names for one number fail the build.
+macro_rules! errno_fill {
+    ($n:literal, $os:ident $t:ident $cname:ident $msg:literal) => {
+        assert!(
+            $t[$n].is_none(),
+            concat!("a second name for the number of ", stringify!($cname))
+        );
+        $t[$n] = Some((stringify!($cname), $msg));
+    };
+}
+
+/// Checks the row's number against the `libc` crate's constant for the target. Linux is
+/// checked where the libc crate has the generic numbers (glibc and musl outside MIPS and SPARC,
+/// whose kernels number errors differently) and on Android, whose libc module lacks the rows
+/// marked `not_in_android_libc`.
+macro_rules! errno_check {
+    ($n:literal, linux $id:ident $cname:ident not_in_android_libc) => {
+        #[cfg(all(
+            target_os = "linux",
+            any(target_env = "gnu", target_env = "musl"),
+            not(any(
+                target_arch = "mips",
+                target_arch = "mips32r6",
+                target_arch = "mips64",
+                target_arch = "mips64r6",
+                target_arch = "sparc",
+                target_arch = "sparc64",
+            )),
+        ))]
+        errno_check!($n, checked $id $cname);
+    };
+    ($n:literal, linux $id:ident $cname:ident) => {
+        #[cfg(any(
+            target_os = "android",
+            all(
+                target_os = "linux",
+                any(target_env = "gnu", target_env = "musl"),
+                not(any(
+                    target_arch = "mips",
+                    target_arch = "mips32r6",
+                    target_arch = "mips64",
+                    target_arch = "mips64r6",
+                    target_arch = "sparc",
+                    target_arch = "sparc64",
+                )),
+            ),
+        ))]
+        errno_check!($n, checked $id $cname);
+    };
+    ($n:literal, $os:ident $id:ident $cname:ident $(not_in_android_libc)?) => {
+        const _: () = assert!(
+            Errno::$id.raw() == $n && $n == libc::$cname,
+            concat!("Errno::", stringify!($id), " is not libc::", stringify!($cname))
+        );
+    };
+}
+
+/// A row for number-agnostic tests of all three tables on any host.
+#[cfg(test)]
+macro_rules! errno_row_num {
+    (_) => {
+        None
+    };
+    ($n:literal) => {
+        Some($n)
+    };
+}
+
+/// The tables. Each row: the constant, the C name, the number on Linux, Darwin and FreeBSD
+/// (`_`: the OS has no such error), the message, and `not_in_android_libc` where the `libc`
+/// crate has no Android constant to check against.
 macro_rules! errno_table {
-    ($($n:literal $id:ident $name:literal $msg:literal;)*) => {
+    ($(
+        $id:ident $cname:ident $l:tt $d:tt $f:tt $msg:literal $($flag:ident)?;
+    )*) => {
         impl Errno {
             $(
-                #[doc = concat!("`", $name, "` (", stringify!($n), "): ", $msg, ".")]
-                pub const $id: Errno = Errno(NonZeroU16::new($n).unwrap());
+                on_os!(linux $l => errno_const!($id $cname $msg [$l $d $f]));
+                on_os!(darwin $d => errno_const!($id $cname $msg [$l $d $f]));
+                on_os!(freebsd $f => errno_const!($id $cname $msg [$l $d $f]));
             )*
         }
 
-        /// `(name, message)` for each known number, indexed by the number.
-        const TABLE: [Option<(&str, &str)>; 134] = {
-            let mut t: [Option<(&str, &str)>; 134] = [None; 134];
-            $( t[$n] = Some(($name, $msg)); )*
+        $(
+            on_os!(linux $l => errno_check!($id $cname $($flag)?));
+            on_os!(darwin $d => errno_check!($id $cname));
+            on_os!(freebsd $f => errno_check!($id $cname));
+        )*
+
+        /// The largest number in the target's table, plus one.
+        const TABLE_LEN: usize = {
+            let mut max = 0;
+            $(
+                on_os!(linux $l => errno_max!(max));
+                on_os!(darwin $d => errno_max!(max));
+                on_os!(freebsd $f => errno_max!(max));
+            )*
+            max + 1
+        };
+
+        /// `(name, message)` for each number of the target's table, indexed by the number.
+        const TABLE: [Option<(&str, &str)>; TABLE_LEN] = {
+            let mut t: [Option<(&str, &str)>; TABLE_LEN] = [None; TABLE_LEN];
+            $(
+                on_os!(linux $l => errno_fill!(t $cname $msg));
+                on_os!(darwin $d => errno_fill!(t $cname $msg));
+                on_os!(freebsd $f => errno_fill!(t $cname $msg));
+            )*
             t
         };
+
+        /// Every row of every table: `(name, message, [Linux, Darwin, FreeBSD])`.
+        #[cfg(test)]
+        const ROWS: &[(&str, &str, [Option<u16>; 3])] = &[
+            $((
+                stringify!($cname),
+                $msg,
+                [errno_row_num!($l), errno_row_num!($d), errno_row_num!($f)],
+            ),)*
+        ];
     };
 }
 
 errno_table! {
-    1 PERM "EPERM" "operation not permitted";
-    2 NOENT "ENOENT" "no such file or directory";
-    3 SRCH "ESRCH" "no such process";
-    4 INTR "EINTR" "interrupted system call";
-    5 IO "EIO" "i/o error";
-    6 NXIO "ENXIO" "no such device or address";
-    7 TOOBIG "E2BIG" "argument list too long";
-    8 NOEXEC "ENOEXEC" "exec format error";
-    9 BADF "EBADF" "bad file descriptor";
-    10 CHILD "ECHILD" "no child processes";
-    11 AGAIN "EAGAIN" "resource temporarily unavailable";
-    12 NOMEM "ENOMEM" "not enough memory";
-    13 ACCES "EACCES" "permission denied";
-    14 FAULT "EFAULT" "bad address in system call argument";
-    15 NOTBLK "ENOTBLK" "block device required";
-    16 BUSY "EBUSY" "resource busy or locked";
-    17 EXIST "EEXIST" "file already exists";
-    18 XDEV "EXDEV" "cross-device link not permitted";
-    19 NODEV "ENODEV" "no such device";
-    20 NOTDIR "ENOTDIR" "not a directory";
-    21 ISDIR "EISDIR" "illegal operation on a directory";
-    22 INVAL "EINVAL" "invalid argument";
-    23 NFILE "ENFILE" "file table overflow";
-    24 MFILE "EMFILE" "too many open files";
-    25 NOTTY "ENOTTY" "inappropriate ioctl for device";
-    26 TXTBSY "ETXTBSY" "text file is busy";
-    27 FBIG "EFBIG" "file too large";
-    28 NOSPC "ENOSPC" "no space left on device";
-    29 SPIPE "ESPIPE" "invalid seek";
-    30 ROFS "EROFS" "read-only file system";
-    31 MLINK "EMLINK" "too many links";
-    32 PIPE "EPIPE" "broken pipe";
-    33 DOM "EDOM" "numerical argument out of domain";
-    34 RANGE "ERANGE" "result too large";
-    35 DEADLK "EDEADLK" "resource deadlock avoided";
-    36 NAMETOOLONG "ENAMETOOLONG" "name too long";
-    37 NOLCK "ENOLCK" "no locks available";
-    38 NOSYS "ENOSYS" "function not implemented";
-    39 NOTEMPTY "ENOTEMPTY" "directory not empty";
-    40 LOOP "ELOOP" "too many symbolic links encountered";
-    42 NOMSG "ENOMSG" "no message of desired type";
-    43 IDRM "EIDRM" "identifier removed";
-    44 CHRNG "ECHRNG" "channel number out of range";
-    45 L2NSYNC "EL2NSYNC" "level 2 not synchronized";
-    46 L3HLT "EL3HLT" "level 3 halted";
-    47 L3RST "EL3RST" "level 3 reset";
-    48 LNRNG "ELNRNG" "link number out of range";
-    49 UNATCH "EUNATCH" "protocol driver not attached";
-    50 NOCSI "ENOCSI" "no csi structure available";
-    51 L2HLT "EL2HLT" "level 2 halted";
-    52 BADE "EBADE" "invalid exchange";
-    53 BADR "EBADR" "invalid request descriptor";
-    54 XFULL "EXFULL" "exchange full";
-    55 NOANO "ENOANO" "no anode";
-    56 BADRQC "EBADRQC" "invalid request code";
-    57 BADSLT "EBADSLT" "invalid slot";
-    59 BFONT "EBFONT" "bad font file format";
-    60 NOSTR "ENOSTR" "device not a stream";
-    61 NODATA "ENODATA" "no data available";
-    62 TIME "ETIME" "timer expired";
-    63 NOSR "ENOSR" "out of streams resources";
-    64 NONET "ENONET" "machine is not on the network";
-    65 NOPKG "ENOPKG" "package not installed";
-    66 REMOTE "EREMOTE" "object is remote";
-    67 NOLINK "ENOLINK" "link has been severed";
-    68 ADV "EADV" "advertise error";
-    69 SRMNT "ESRMNT" "srmount error";
-    70 COMM "ECOMM" "communication error on send";
-    71 PROTO "EPROTO" "protocol error";
-    72 MULTIHOP "EMULTIHOP" "multihop attempted";
-    73 DOTDOT "EDOTDOT" "rfs specific error";
-    74 BADMSG "EBADMSG" "bad message";
-    75 OVERFLOW "EOVERFLOW" "value too large for defined data type";
-    76 NOTUNIQ "ENOTUNIQ" "name not unique on network";
-    77 BADFD "EBADFD" "file descriptor in bad state";
-    78 REMCHG "EREMCHG" "remote address changed";
-    79 LIBACC "ELIBACC" "can not access a needed shared library";
-    80 LIBBAD "ELIBBAD" "accessing a corrupted shared library";
-    81 LIBSCN "ELIBSCN" ".lib section in a.out corrupted";
-    82 LIBMAX "ELIBMAX" "attempting to link in too many shared libraries";
-    83 LIBEXEC "ELIBEXEC" "cannot exec a shared library directly";
-    84 ILSEQ "EILSEQ" "illegal byte sequence";
-    85 RESTART "ERESTART" "interrupted system call should be restarted";
-    86 STRPIPE "ESTRPIPE" "streams pipe error";
-    87 USERS "EUSERS" "too many users";
-    88 NOTSOCK "ENOTSOCK" "socket operation on non-socket";
-    89 DESTADDRREQ "EDESTADDRREQ" "destination address required";
-    90 MSGSIZE "EMSGSIZE" "message too long";
-    91 PROTOTYPE "EPROTOTYPE" "protocol wrong type for socket";
-    92 NOPROTOOPT "ENOPROTOOPT" "protocol not available";
-    93 PROTONOSUPPORT "EPROTONOSUPPORT" "protocol not supported";
-    94 SOCKTNOSUPPORT "ESOCKTNOSUPPORT" "socket type not supported";
-    95 OPNOTSUPP "EOPNOTSUPP" "operation not supported on socket";
-    96 PFNOSUPPORT "EPFNOSUPPORT" "protocol family not supported";
-    97 AFNOSUPPORT "EAFNOSUPPORT" "address family not supported";
-    98 ADDRINUSE "EADDRINUSE" "address already in use";
-    99 ADDRNOTAVAIL "EADDRNOTAVAIL" "address not available";
-    100 NETDOWN "ENETDOWN" "network is down";
-    101 NETUNREACH "ENETUNREACH" "network is unreachable";
-    102 NETRESET "ENETRESET" "network dropped connection on reset";
-    103 CONNABORTED "ECONNABORTED" "software caused connection abort";
-    104 CONNRESET "ECONNRESET" "connection reset by peer";
-    105 NOBUFS "ENOBUFS" "no buffer space available";
-    106 ISCONN "EISCONN" "socket is already connected";
-    107 NOTCONN "ENOTCONN" "socket is not connected";
-    108 SHUTDOWN "ESHUTDOWN" "cannot send after transport endpoint shutdown";
-    109 TOOMANYREFS "ETOOMANYREFS" "too many references: cannot splice";
-    110 TIMEDOUT "ETIMEDOUT" "connection timed out";
-    111 CONNREFUSED "ECONNREFUSED" "connection refused";
-    112 HOSTDOWN "EHOSTDOWN" "host is down";
-    113 HOSTUNREACH "EHOSTUNREACH" "host is unreachable";
-    114 ALREADY "EALREADY" "connection already in progress";
-    115 INPROGRESS "EINPROGRESS" "operation now in progress";
-    116 STALE "ESTALE" "stale file handle";
-    117 UCLEAN "EUCLEAN" "structure needs cleaning";
-    118 NOTNAM "ENOTNAM" "not a xenix named type file";
-    119 NAVAIL "ENAVAIL" "no xenix semaphores available";
-    120 ISNAM "EISNAM" "is a named type file";
-    121 REMOTEIO "EREMOTEIO" "remote i/o error";
-    122 DQUOT "EDQUOT" "disk quota exceeded";
-    123 NOMEDIUM "ENOMEDIUM" "no medium found";
-    124 MEDIUMTYPE "EMEDIUMTYPE" "wrong medium type";
-    125 CANCELED "ECANCELED" "operation canceled";
-    126 NOKEY "ENOKEY" "required key not available";
-    127 KEYEXPIRED "EKEYEXPIRED" "key has expired";
-    128 KEYREVOKED "EKEYREVOKED" "key has been revoked";
-    129 KEYREJECTED "EKEYREJECTED" "key was rejected by service";
-    130 OWNERDEAD "EOWNERDEAD" "owner died";
-    131 NOTRECOVERABLE "ENOTRECOVERABLE" "state not recoverable";
-    132 RFKILL "ERFKILL" "operation not possible due to rf-kill";
-    133 HWPOISON "EHWPOISON" "memory page has hardware error";
+    // constant     C name          Linux Darwin FreeBSD  message
+    PERM            EPERM               1    1    1  "operation not permitted";
+    NOENT           ENOENT              2    2    2  "no such file or directory";
+    SRCH            ESRCH               3    3    3  "no such process";
+    INTR            EINTR               4    4    4  "interrupted system call";
+    IO              EIO                 5    5    5  "i/o error";
+    NXIO            ENXIO               6    6    6  "no such device or address";
+    TOOBIG          E2BIG               7    7    7  "argument list too long";
+    NOEXEC          ENOEXEC             8    8    8  "exec format error";
+    BADF            EBADF               9    9    9  "bad file descriptor";
+    CHILD           ECHILD             10   10   10  "no child processes";
+    AGAIN           EAGAIN             11   35   35  "resource temporarily unavailable";
+    NOMEM           ENOMEM             12   12   12  "not enough memory";
+    ACCES           EACCES             13   13   13  "permission denied";
+    FAULT           EFAULT             14   14   14  "bad address in system call argument";
+    NOTBLK          ENOTBLK            15   15   15  "block device required";
+    BUSY            EBUSY              16   16   16  "resource busy or locked";
+    EXIST           EEXIST             17   17   17  "file already exists";
+    XDEV            EXDEV              18   18   18  "cross-device link not permitted";
+    NODEV           ENODEV             19   19   19  "no such device";
+    NOTDIR          ENOTDIR            20   20   20  "not a directory";
+    ISDIR           EISDIR             21   21   21  "illegal operation on a directory";
+    INVAL           EINVAL             22   22   22  "invalid argument";
+    NFILE           ENFILE             23   23   23  "file table overflow";
+    MFILE           EMFILE             24   24   24  "too many open files";
+    NOTTY           ENOTTY             25   25   25  "inappropriate ioctl for device";
+    TXTBSY          ETXTBSY            26   26   26  "text file is busy";
+    FBIG            EFBIG              27   27   27  "file too large";
+    NOSPC           ENOSPC             28   28   28  "no space left on device";
+    SPIPE           ESPIPE             29   29   29  "invalid seek";
+    ROFS            EROFS              30   30   30  "read-only file system";
+    MLINK           EMLINK             31   31   31  "too many links";
+    PIPE            EPIPE              32   32   32  "broken pipe";
+    DOM             EDOM               33   33   33  "numerical argument out of domain";
+    RANGE           ERANGE             34   34   34  "result too large";
+    DEADLK          EDEADLK            35   11   11  "resource deadlock avoided";
+    NAMETOOLONG     ENAMETOOLONG       36   63   63  "name too long";
+    NOLCK           ENOLCK             37   77   77  "no locks available";
+    NOSYS           ENOSYS             38   78   78  "function not implemented";
+    NOTEMPTY        ENOTEMPTY          39   66   66  "directory not empty";
+    LOOP            ELOOP              40   62   62  "too many symbolic links encountered";
+    NOMSG           ENOMSG             42   91   83  "no message of desired type";
+    IDRM            EIDRM              43   90   82  "identifier removed";
+    CHRNG           ECHRNG             44    _    _  "channel number out of range";
+    L2NSYNC         EL2NSYNC           45    _    _  "level 2 not synchronized";
+    L3HLT           EL3HLT             46    _    _  "level 3 halted";
+    L3RST           EL3RST             47    _    _  "level 3 reset";
+    LNRNG           ELNRNG             48    _    _  "link number out of range";
+    UNATCH          EUNATCH            49    _    _  "protocol driver not attached";
+    NOCSI           ENOCSI             50    _    _  "no csi structure available";
+    L2HLT           EL2HLT             51    _    _  "level 2 halted";
+    BADE            EBADE              52    _    _  "invalid exchange";
+    BADR            EBADR              53    _    _  "invalid request descriptor";
+    XFULL           EXFULL             54    _    _  "exchange full";
+    NOANO           ENOANO             55    _    _  "no anode";
+    BADRQC          EBADRQC            56    _    _  "invalid request code";
+    BADSLT          EBADSLT            57    _    _  "invalid slot";
+    BFONT           EBFONT             59    _    _  "bad font file format";
+    NOSTR           ENOSTR             60   99    _  "device not a stream";
+    NODATA          ENODATA            61   96    _  "no data available";
+    TIME            ETIME              62  101    _  "timer expired";
+    NOSR            ENOSR              63   98    _  "out of streams resources";
+    NONET           ENONET             64    _    _  "machine is not on the network";
+    NOPKG           ENOPKG             65    _    _  "package not installed";
+    REMOTE          EREMOTE            66   71   71  "object is remote";
+    NOLINK          ENOLINK            67   97   91  "link has been severed";
+    ADV             EADV               68    _    _  "advertise error";
+    SRMNT           ESRMNT             69    _    _  "srmount error";
+    COMM            ECOMM              70    _    _  "communication error on send";
+    PROTO           EPROTO             71  100   92  "protocol error";
+    MULTIHOP        EMULTIHOP          72   95   90  "multihop attempted";
+    DOTDOT          EDOTDOT            73    _    _  "rfs specific error";
+    BADMSG          EBADMSG            74   94   89  "bad message";
+    OVERFLOW        EOVERFLOW          75   84   84  "value too large for defined data type";
+    NOTUNIQ         ENOTUNIQ           76    _    _  "name not unique on network";
+    BADFD           EBADFD             77    _    _  "file descriptor in bad state";
+    REMCHG          EREMCHG            78    _    _  "remote address changed";
+    LIBACC          ELIBACC            79    _    _  "can not access a needed shared library";
+    LIBBAD          ELIBBAD            80    _    _  "accessing a corrupted shared library";
+    LIBSCN          ELIBSCN            81    _    _  ".lib section in a.out corrupted";
+    LIBMAX          ELIBMAX            82    _    _  "attempting to link in too many shared libraries";
+    LIBEXEC         ELIBEXEC           83    _    _  "cannot exec a shared library directly";
+    ILSEQ           EILSEQ             84   92   86  "illegal byte sequence";
+    RESTART         ERESTART           85    _    _  "interrupted system call should be restarted";
+    STRPIPE         ESTRPIPE           86    _    _  "streams pipe error";
+    USERS           EUSERS             87   68   68  "too many users";
+    NOTSOCK         ENOTSOCK           88   38   38  "socket operation on non-socket";
+    DESTADDRREQ     EDESTADDRREQ       89   39   39  "destination address required";
+    MSGSIZE         EMSGSIZE           90   40   40  "message too long";
+    PROTOTYPE       EPROTOTYPE         91   41   41  "protocol wrong type for socket";
+    NOPROTOOPT      ENOPROTOOPT        92   42   42  "protocol not available";
+    PROTONOSUPPORT  EPROTONOSUPPORT    93   43   43  "protocol not supported";
+    SOCKTNOSUPPORT  ESOCKTNOSUPPORT    94   44   44  "socket type not supported";
+    OPNOTSUPP       EOPNOTSUPP         95  102   45  "operation not supported on socket";
+    NOTSUP          ENOTSUP             _   45    _  "operation not supported on socket";
+    PFNOSUPPORT     EPFNOSUPPORT       96   46   46  "protocol family not supported";
+    AFNOSUPPORT     EAFNOSUPPORT       97   47   47  "address family not supported";
+    ADDRINUSE       EADDRINUSE         98   48   48  "address already in use";
+    ADDRNOTAVAIL    EADDRNOTAVAIL      99   49   49  "address not available";
+    NETDOWN         ENETDOWN          100   50   50  "network is down";
+    NETUNREACH      ENETUNREACH       101   51   51  "network is unreachable";
+    NETRESET        ENETRESET         102   52   52  "network dropped connection on reset";
+    CONNABORTED     ECONNABORTED      103   53   53  "software caused connection abort";
+    CONNRESET       ECONNRESET        104   54   54  "connection reset by peer";
+    NOBUFS          ENOBUFS           105   55   55  "no buffer space available";
+    ISCONN          EISCONN           106   56   56  "socket is already connected";
+    NOTCONN         ENOTCONN          107   57   57  "socket is not connected";
+    SHUTDOWN        ESHUTDOWN         108   58   58  "cannot send after transport endpoint shutdown";
+    TOOMANYREFS     ETOOMANYREFS      109   59   59  "too many references: cannot splice";
+    TIMEDOUT        ETIMEDOUT         110   60   60  "connection timed out";
+    CONNREFUSED     ECONNREFUSED      111   61   61  "connection refused";
+    HOSTDOWN        EHOSTDOWN         112   64   64  "host is down";
+    HOSTUNREACH     EHOSTUNREACH      113   65   65  "host is unreachable";
+    ALREADY         EALREADY          114   37   37  "connection already in progress";
+    INPROGRESS      EINPROGRESS       115   36   36  "operation now in progress";
+    STALE           ESTALE            116   70   70  "stale file handle";
+    UCLEAN          EUCLEAN           117    _    _  "structure needs cleaning";
+    NOTNAM          ENOTNAM           118    _    _  "not a xenix named type file";
+    NAVAIL          ENAVAIL           119    _    _  "no xenix semaphores available";
+    ISNAM           EISNAM            120    _    _  "is a named type file";
+    REMOTEIO        EREMOTEIO         121    _    _  "remote i/o error";
+    DQUOT           EDQUOT            122   69   69  "disk quota exceeded";
+    NOMEDIUM        ENOMEDIUM         123    _    _  "no medium found";
+    MEDIUMTYPE      EMEDIUMTYPE       124    _    _  "wrong medium type";
+    CANCELED        ECANCELED         125   89   85  "operation canceled";
+    NOKEY           ENOKEY            126    _    _  "required key not available";
+    KEYEXPIRED      EKEYEXPIRED       127    _    _  "key has expired";
+    KEYREVOKED      EKEYREVOKED       128    _    _  "key has been revoked";
+    KEYREJECTED     EKEYREJECTED      129    _    _  "key was rejected by service";
+    OWNERDEAD       EOWNERDEAD        130  105   96  "owner died";
+    NOTRECOVERABLE  ENOTRECOVERABLE   131  104   95  "state not recoverable";
+    RFKILL          ERFKILL           132    _    _  "operation not possible due to rf-kill" not_in_android_libc;
+    HWPOISON        EHWPOISON         133    _    _  "memory page has hardware error" not_in_android_libc;
+    PROCLIM         EPROCLIM            _   67   67  "too many processes";
+    BADRPC          EBADRPC             _   72   72  "rpc struct is bad";
+    RPCMISMATCH     ERPCMISMATCH        _   73   73  "rpc version wrong";
+    PROGUNAVAIL     EPROGUNAVAIL        _   74   74  "rpc program not available";
+    PROGMISMATCH    EPROGMISMATCH       _   75   75  "program version wrong";
+    PROCUNAVAIL     EPROCUNAVAIL        _   76   76  "bad procedure for program";
+    FTYPE           EFTYPE              _   79   79  "inappropriate file type or format";
+    AUTH            EAUTH               _   80   80  "authentication error";
+    NEEDAUTH        ENEEDAUTH           _   81   81  "need authenticator";
+    PWROFF          EPWROFF             _   82    _  "device power is off";
+    DEVERR          EDEVERR             _   83    _  "device error";
+    BADEXEC         EBADEXEC            _   85    _  "bad executable (or shared library)";
+    BADARCH         EBADARCH            _   86    _  "bad cpu type in executable";
+    SHLIBVERS       ESHLIBVERS          _   87    _  "shared library version mismatch";
+    BADMACHO        EBADMACHO           _   88    _  "malformed mach-o file";
+    NOATTR          ENOATTR             _   93   87  "attribute not found";
+    NOPOLICY        ENOPOLICY           _  103    _  "policy not found";
+    QFULL           EQFULL              _  106    _  "interface output queue is full";
+    NOTCAPABLE      ENOTCAPABLE         _  107   93  "capabilities insufficient";
+    DOOFUS          EDOOFUS             _    _   88  "programming error";
+    CAPMODE         ECAPMODE            _    _   94  "not permitted in capability mode";
+    INTEGRITY       EINTEGRITY          _    _   97  "integrity check failed";
 }
 
 impl Errno {
-    /// `EWOULDBLOCK`, the same number as [`Errno::AGAIN`] on Linux.
+    /// `EWOULDBLOCK`, the same number as [`Errno::AGAIN`] on every OS.
     pub const WOULDBLOCK: Errno = Errno::AGAIN;
-    /// `EDEADLOCK`, the same number as [`Errno::DEADLK`] on Linux.
+    /// `EDEADLOCK`, the same number as [`Errno::DEADLK`] (Darwin and FreeBSD have only
+    /// `EDEADLK`; Linux on PowerPC, MIPS and SPARC gives `EDEADLOCK` a number this crate does
+    /// not name).
     pub const DEADLOCK: Errno = Errno::DEADLK;
-    /// `ENOTSUP`, the same number as [`Errno::OPNOTSUPP`] on Linux.
+    /// `ENOTSUP`, the same number as [`Errno::OPNOTSUPP`] on Linux and FreeBSD (Darwin gives it
+    /// its own number, 45, and its own row).
+    #[cfg(not(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "tvos",
+        target_os = "watchos",
+        target_os = "visionos",
+    )))]
     pub const NOTSUP: Errno = Errno::OPNOTSUPP;
     /// Stands for "the system reported failure but left `errno` at 0" (see [`Errno::last`]).
     /// Its number, 65535, is outside the kernel's range, so [`Errno::from_raw`] never yields it.
     pub const UNKNOWN: Errno = Errno(NonZeroU16::MAX);
 
-    /// Wraps a raw error number: `Some` for `1..=4095` (the kernel's error range, known or not),
+    /// Wraps a raw error number: `Some` for `1..=4095` (Linux's error range, which holds every
+    /// OS's numbers, known or not),
     /// `None` for zero, negative or larger values.
     ///
     /// ```
@@ -241,18 +454,19 @@ impl Errno {
         TABLE.get(self.0.get() as usize).copied().flatten()
     }
 
-    /// The symbolic name, such as `"ENOENT"`; `"UNKNOWN"` for numbers Linux does not define.
+    /// The symbolic name, such as `"ENOENT"`; `"UNKNOWN"` for numbers the target's table does
+    /// not define.
     ///
     /// ```
     /// assert_eq!(makai_error::Errno::TOOBIG.name(), "E2BIG");
-    /// assert_eq!(makai_error::Errno::from_raw(41).unwrap().name(), "UNKNOWN");
+    /// assert_eq!(makai_error::Errno::from_raw(4000).unwrap().name(), "UNKNOWN");
     /// ```
     pub fn name(self) -> &'static str {
         self.entry().map_or("UNKNOWN", |(name, _)| name)
     }
 
     /// The message Node prints, such as `"no such file or directory"`; `"unknown error"` for
-    /// numbers Linux does not define.
+    /// numbers the target's table does not define.
     ///
     /// ```
     /// assert_eq!(makai_error::Errno::ACCES.message(), "permission denied");
@@ -271,10 +485,13 @@ impl Errno {
     /// ```
     #[inline]
     pub const fn is_retry(self) -> bool {
-        matches!(self.0.get(), 4 | 11)
+        let n = self.0.get();
+        n == Errno::AGAIN.0.get() || n == Errno::INTR.0.get()
     }
 
-    /// The [`std::io::ErrorKind`] std assigns to this number.
+    /// The [`std::io::ErrorKind`] std assigns to this number. std decodes the target's own
+    /// numbers, so the kind follows the name on every OS (`EAGAIN` is `WouldBlock` as 11 on
+    /// Linux and as 35 on macOS).
     ///
     /// ```
     /// assert_eq!(makai_error::Errno::NOENT.kind(), std::io::ErrorKind::NotFound);
@@ -319,49 +536,150 @@ impl TryFrom<i32> for Errno {
     }
 }
 
+// The aliases, checked like the rows (`EDEADLOCK` only where Linux numbers it as `EDEADLK`).
+on_os!(linux 11 => errno_check!(WOULDBLOCK EWOULDBLOCK));
+on_os!(darwin 35 => errno_check!(WOULDBLOCK EWOULDBLOCK));
+on_os!(freebsd 35 => errno_check!(WOULDBLOCK EWOULDBLOCK));
+on_os!(linux 95 => errno_check!(NOTSUP ENOTSUP));
+on_os!(freebsd 45 => errno_check!(NOTSUP ENOTSUP));
+#[cfg(all(
+    target_os = "linux",
+    any(target_env = "gnu", target_env = "musl"),
+    any(
+        target_arch = "x86",
+        target_arch = "x86_64",
+        target_arch = "arm",
+        target_arch = "aarch64",
+        target_arch = "riscv64",
+    ),
+))]
+const _: () = assert!(Errno::DEADLOCK.raw() == libc::EDEADLOCK);
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Which column of [`ROWS`] the host's table is.
+    const HOST: usize = if cfg!(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "tvos",
+        target_os = "watchos",
+        target_os = "visionos",
+    )) {
+        1
+    } else if cfg!(target_os = "freebsd") {
+        2
+    } else {
+        0
+    };
+
     #[test]
-    fn every_linux_errno_round_trips() {
+    fn the_host_table_round_trips() {
         let mut known = 0;
-        for raw in 1..=133 {
-            let e = Errno::from_raw(raw).expect("1..=133 is in range");
-            assert_eq!(e.raw(), raw);
-            assert_eq!(Errno::from_raw(e.raw()), Some(e));
-            if raw == 41 || raw == 58 {
-                // Linux leaves these unused (they were EWOULDBLOCK and EDEADLOCK aliases).
-                assert_eq!(e.name(), "UNKNOWN");
-                continue;
-            }
+        for &(name, message, numbers) in ROWS {
+            let Some(n) = numbers[HOST] else { continue };
             known += 1;
-            assert!(
-                e.name().starts_with('E') && e.name().len() > 2,
-                "{raw}: {}",
-                e.name()
-            );
-            assert!(!e.message().is_empty());
-            assert_eq!(
-                e.message(),
-                e.message().to_lowercase(),
-                "{raw}: messages are lower case"
-            );
+            let e = Errno::from_raw(i32::from(n)).expect("table numbers are in range");
+            assert_eq!(e.raw(), i32::from(n));
+            assert_eq!((e.name(), e.message()), (name, message), "{n}");
         }
-        assert_eq!(known, 131);
+        // Linux leaves 41 and 58 unused (they were EWOULDBLOCK and EDEADLOCK aliases); Darwin
+        // and FreeBSD number 1..=107 and 1..=97 without a gap.
+        assert_eq!(known, [131, 107, 97][HOST]);
+        assert_eq!(TABLE_LEN, [134, 108, 98][HOST]);
+        assert_eq!(TABLE.iter().flatten().count(), known);
+        // Every number in range either is a row or prints as unknown.
+        for raw in 1..TABLE_LEN as i32 {
+            let e = Errno::from_raw(raw).unwrap();
+            let row = ROWS.iter().find(|r| r.2[HOST] == Some(raw as u16));
+            assert_eq!(e.name(), row.map_or("UNKNOWN", |r| r.0), "{raw}");
+        }
+        if HOST == 0 {
+            assert_eq!(Errno::from_raw(41).unwrap().name(), "UNKNOWN");
+        }
     }
 
     #[test]
-    fn names_are_unique() {
-        let mut names: Vec<_> = (1..=133)
-            .filter_map(Errno::from_raw)
-            .map(Errno::name)
-            .collect();
-        names.retain(|n| *n != "UNKNOWN");
-        let before = names.len();
+    fn every_table_is_well_formed() {
+        let mut names: Vec<&str> = ROWS.iter().map(|r| r.0).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(before, names.len());
+        assert_eq!(names.len(), ROWS.len(), "one row per name");
+        for os in 0..3 {
+            let mut numbers: Vec<u16> = ROWS.iter().filter_map(|r| r.2[os]).collect();
+            let count = numbers.len();
+            numbers.sort_unstable();
+            numbers.dedup();
+            assert_eq!(numbers.len(), count, "table {os}: two names for one number");
+            assert!(numbers.iter().all(|&n| (1..=MAX_ERRNO as u16).contains(&n)));
+        }
+        for &(name, message, _) in ROWS {
+            assert!(name.starts_with('E') && name.len() > 2, "{name}");
+            assert!(!message.is_empty());
+            assert_eq!(
+                message,
+                message.to_lowercase(),
+                "{name}: messages are lower case"
+            );
+        }
+        assert_eq!(
+            [0, 1, 2].map(|os| ROWS.iter().filter(|r| r.2[os].is_some()).count()),
+            [131, 107, 97]
+        );
+    }
+
+    #[test]
+    fn the_numbers_differ_by_os() {
+        let row = |name: &str| ROWS.iter().find(|r| r.0 == name).unwrap().2;
+        assert_eq!(row("EAGAIN"), [Some(11), Some(35), Some(35)]);
+        assert_eq!(row("EDEADLK"), [Some(35), Some(11), Some(11)]);
+        assert_eq!(row("EOPNOTSUPP"), [Some(95), Some(102), Some(45)]);
+        assert_eq!(row("ENOTSUP"), [None, Some(45), None]);
+        assert_eq!(row("EBFONT"), [Some(59), None, None]);
+        assert_eq!(row("EFTYPE"), [None, Some(79), Some(79)]);
+        assert_eq!(row("EINTEGRITY"), [None, None, Some(97)]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn constants_have_the_hosts_libc_numbers() {
+        let pairs = [
+            (Errno::PERM, libc::EPERM),
+            (Errno::NOENT, libc::ENOENT),
+            (Errno::INTR, libc::EINTR),
+            (Errno::AGAIN, libc::EAGAIN),
+            (Errno::WOULDBLOCK, libc::EWOULDBLOCK),
+            (Errno::DEADLK, libc::EDEADLK),
+            (Errno::NAMETOOLONG, libc::ENAMETOOLONG),
+            (Errno::NOTEMPTY, libc::ENOTEMPTY),
+            (Errno::LOOP, libc::ELOOP),
+            (Errno::OPNOTSUPP, libc::EOPNOTSUPP),
+            (Errno::NOTSUP, libc::ENOTSUP),
+            (Errno::CONNREFUSED, libc::ECONNREFUSED),
+            (Errno::CANCELED, libc::ECANCELED),
+        ];
+        for (e, raw) in pairs {
+            assert_eq!(e.raw(), raw, "{}", e.name());
+            assert_eq!(Errno::from_raw(raw), Some(e));
+        }
+        assert_eq!(Errno::from_raw(libc::EAGAIN).unwrap().name(), "EAGAIN");
+        assert_eq!(Errno::from_raw(libc::ENOENT).unwrap().name(), "ENOENT");
+    }
+
+    #[test]
+    fn retry_and_kind_follow_the_name() {
+        use std::io::ErrorKind;
+        assert!(Errno::AGAIN.is_retry() && Errno::WOULDBLOCK.is_retry() && Errno::INTR.is_retry());
+        assert!(!Errno::DEADLK.is_retry() && !Errno::NOENT.is_retry());
+        assert_eq!(Errno::AGAIN.kind(), ErrorKind::WouldBlock);
+        assert_eq!(Errno::NOENT.kind(), ErrorKind::NotFound);
+        assert_eq!(Errno::ACCES.kind(), ErrorKind::PermissionDenied);
+        assert_eq!(Errno::EXIST.kind(), ErrorKind::AlreadyExists);
+        assert_eq!(Errno::INTR.kind(), ErrorKind::Interrupted);
+        assert_eq!(Errno::CONNREFUSED.kind(), ErrorKind::ConnectionRefused);
+        assert_eq!(Errno::NOTEMPTY.kind(), ErrorKind::DirectoryNotEmpty);
+        assert_eq!(Errno::DEADLK.kind(), ErrorKind::Deadlock);
     }
 
     #[test]
@@ -371,6 +689,7 @@ mod tests {
         assert_eq!(Errno::from_raw(4096), None);
         assert_eq!(Errno::from_raw(4095).map(Errno::raw), Some(4095));
         assert_eq!(Errno::from_raw(4095).unwrap().name(), "UNKNOWN");
+        assert_eq!(Errno::from_raw(4095).unwrap().message(), "unknown error");
         assert_eq!(Errno::UNKNOWN.name(), "UNKNOWN");
         assert_eq!(Errno::try_from(0), Err(0));
     }
@@ -382,5 +701,9 @@ mod tests {
             "ENOENT: no such file or directory"
         );
         assert_eq!(format!("{:?}", Errno::BADF), "EBADF(9)");
+        assert_eq!(
+            format!("{:?}", Errno::AGAIN),
+            format!("EAGAIN({})", Errno::AGAIN.raw())
+        );
     }
 }

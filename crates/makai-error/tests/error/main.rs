@@ -53,15 +53,24 @@ fn errno_constants_match_libc() {
         (Errno::NOTEMPTY, libc::ENOTEMPTY),
         (Errno::LOOP, libc::ELOOP),
         (Errno::NOMSG, libc::ENOMSG),
-        (Errno::BFONT, libc::EBFONT),
         (Errno::OPNOTSUPP, libc::EOPNOTSUPP),
+        (Errno::NOTSUP, libc::ENOTSUP),
         (Errno::CONNREFUSED, libc::ECONNREFUSED),
         (Errno::CANCELED, libc::ECANCELED),
-        (Errno::HWPOISON, libc::EHWPOISON),
     ];
     for (e, raw) in pairs {
         assert_eq!(e.raw(), raw, "{}", e.name());
     }
+    // Names only one OS has.
+    #[cfg(target_os = "linux")]
+    for (e, raw) in [
+        (Errno::BFONT, libc::EBFONT),
+        (Errno::HWPOISON, libc::EHWPOISON),
+    ] {
+        assert_eq!(e.raw(), raw, "{}", e.name());
+    }
+    #[cfg(any(target_os = "macos", target_os = "freebsd"))]
+    assert_eq!(Errno::FTYPE.raw(), libc::EFTYPE);
 }
 
 #[test]
