@@ -122,6 +122,48 @@ syscalls! {
     Kill "kill",
     Waitpid "waitpid",
     Uname "uname",
+    // Added later, at the end so the earlier variants keep their numbers and order.
+    // Files and directories.
+    Faccessat "faccessat",
+    Fchmodat "fchmodat",
+    Lchmod "lchmod",
+    Fchownat "fchownat",
+    Lutimes "lutime",
+    Futimens "futimens",
+    Utimensat "utimensat",
+    Readlinkat "readlinkat",
+    Renameat2 "renameat2",
+    Getdents64 "getdents64",
+    Getdirentries64 "getdirentries64",
+    Statfs "statfs",
+    Fstatfs "fstatfs",
+    Flock "flock",
+    Fchdir "fchdir",
+    Clonefile "clonefile",
+    Fcopyfile "fcopyfile",
+    IoctlFiclone "ioctl_ficlone",
+    MemfdCreate "memfd_create",
+    // Descriptors and memory.
+    Dup3 "dup3",
+    Pipe2 "pipe2",
+    Mprotect "mprotect",
+    Madvise "madvise",
+    // Sockets.
+    Socketpair "socketpair",
+    Accept4 "accept4",
+    Sendto "sendto",
+    Recvfrom "recvfrom",
+    Sendmmsg "sendmmsg",
+    Recvmmsg "recvmmsg",
+    Getsockname "getsockname",
+    Getpeername "getpeername",
+    Getaddrinfo "getaddrinfo",
+    // Polling and processes.
+    EpollCreate1 "epoll_create1",
+    EpollPwait "epoll_pwait",
+    InotifyRmWatch "inotify_rm_watch",
+    PidfdOpen "pidfd_open",
+    PosixSpawn "posix_spawn",
 }
 
 const _: () = assert!(size_of::<Syscall>() == 1);
@@ -152,5 +194,24 @@ mod tests {
         assert_eq!(n, names.len());
         assert_eq!(Syscall::Rename.name(), "rename");
         assert_eq!(Syscall::Readdir.name(), "scandir");
+        assert_eq!(Syscall::Lutimes.name(), "lutime");
+        assert_eq!(Syscall::EpollPwait.name(), "epoll_pwait");
+        assert_eq!(Syscall::IoctlFiclone.to_string(), "ioctl_ficlone");
+    }
+
+    #[test]
+    fn one_byte_and_the_first_variants_keep_their_numbers() {
+        assert_eq!(size_of::<Syscall>(), 1);
+        assert_eq!(size_of::<Option<Syscall>>(), 1);
+        assert!(Syscall::ALL.len() <= 256);
+        let first = [
+            Syscall::Open,
+            Syscall::Openat,
+            Syscall::Read,
+            Syscall::Write,
+        ];
+        assert_eq!(&Syscall::ALL[..4], &first);
+        assert_eq!(Syscall::Uname as u8, 83);
+        assert!(Syscall::ALL.windows(2).all(|w| w[0] < w[1]));
     }
 }
