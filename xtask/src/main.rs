@@ -13,6 +13,7 @@ use xshell::{Cmd, Shell, cmd};
 
 mod sanitize;
 use sanitize::sanitize;
+mod cross;
 mod features;
 mod tidy;
 
@@ -29,7 +30,7 @@ const MIRI_PROPTEST_CASES: &str = "4";
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <ci | fmt | tidy | lint | test | doc | features | bench | miri | sanitize | loom | fuzz [--secs N] [--target NAME]>";
+const USAGE: &str = "usage: cargo xtask <ci | fmt | tidy | lint | test | doc | features | cross | bench | miri | sanitize | loom | fuzz [--secs N] [--target NAME]>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -112,6 +113,11 @@ const ALL_STAGES: &[Stage] = &[
         name: "features",
         what: "each crate with no default features and each feature alone; the declared rust-version",
         run: features::features,
+    },
+    Stage {
+        name: "cross",
+        what: "makai-error and the facade's error feature check-build for macOS and FreeBSD (nightly, -Zbuild-std)",
+        run: cross::cross,
     },
     Stage {
         name: "bench",
