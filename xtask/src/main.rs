@@ -15,6 +15,7 @@ mod sanitize;
 use sanitize::sanitize;
 mod cross;
 mod features;
+mod package;
 mod tidy;
 
 /// The lints of `-D warnings` applied to every stage that compiles code.
@@ -30,7 +31,7 @@ const MIRI_PROPTEST_CASES: &str = "4";
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-const USAGE: &str = "usage: cargo xtask <ci | fmt | tidy | lint | test | doc | features | cross | bench | miri | sanitize | loom | fuzz [--secs N] [--target NAME]>";
+const USAGE: &str = "usage: cargo xtask <ci | fmt | tidy | lint | test | doc | features | cross | package | bench | miri | sanitize | loom | fuzz [--secs N] [--target NAME]>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -118,6 +119,11 @@ const ALL_STAGES: &[Stage] = &[
         name: "cross",
         what: "makai-error and the facade's error feature check-build for macOS and FreeBSD (nightly, -Zbuild-std)",
         run: cross::cross,
+    },
+    Stage {
+        name: "package",
+        what: "every published crate packages and builds from its .crate file (cargo package)",
+        run: package::package,
     },
     Stage {
         name: "bench",
