@@ -313,8 +313,8 @@ fn miri(sh: &Shell) -> Result {
         ("CARGO_TARGET_DIR", target_dir),
     ];
     let package_args = &args;
-    // Build once, then run the two aliasing models side by side: each Miri process interprets
-    // on one core, so the lanes take the time of the longer one, not of both.
+    // Build every lane's tests first (cargo holds the build lock while it compiles), then run
+    // the lanes side by side.
     run(
         cmd!(
             sh,
@@ -322,7 +322,57 @@ fn miri(sh: &Shell) -> Result {
         ),
         &env,
     )?;
-    let tree_borrows = miri_tree_borrows_start(&args, target_dir)?;
+    // Layouts with tag bytes (makai-string keeps its tag in the last byte and its length in an
+    // endian-dependent encoding) also run on a big-endian target. Miri builds the target's
+    // sysroot itself from rust-src; no `rustup target add` is needed. Built here, run below in
+    // the background.
+    let mut big_endian = Vec::new();
+    for &(krate, extra) in BIG_ENDIAN_MIRI {
+        if crates.iter().any(|c| c == krate) {
+            let mut lane_args = vec![
+                "-p".to_owned(),
+                krate.to_owned(),
+                "--target".to_owned(),
+                BIG_ENDIAN_TARGET.to_owned(),
+            ];
+            lane_args.extend(extra.iter().map(|&a| a.to_owned()));
+            let build_args = &lane_args;
+            run(
+                cmd!(
+                    sh,
+                    "cargo +nightly miri test --all-features {build_args...} --no-run"
+                ),
+                &env,
+            )?;
+            big_endian.push(lane_args);
+        }
+    }
+    // Three lanes side by side: Tree Borrows (lib and integration tests; doctests run under
+    // Stacked Borrows only: they add minutes and exercise the code the other tests reach) and
+    // the big-endian one in the background, Stacked Borrows in the foreground. Each Miri process
+    // interprets on one core, so on two cores the stage takes about half their summed time.
+    let mut tree_args = args.clone();
+    tree_args.extend(["--lib".to_owned(), "--tests".to_owned()]);
+    let tree_borrows = miri_lane_start(
+        "Tree Borrows",
+        "tree-borrows.log",
+        MIRIFLAGS_TREE_BORROWS,
+        &tree_args,
+        target_dir,
+    )?;
+    let big_endian: Vec<MiriLane> = big_endian
+        .iter()
+        .enumerate()
+        .map(|(i, lane_args)| {
+            miri_lane_start(
+                "big-endian",
+                &format!("big-endian-{i}.log"),
+                MIRIFLAGS,
+                lane_args,
+                target_dir,
+            )
+        })
+        .collect::<Result<_>>()?;
     let stacked = run(
         cmd!(
             sh,
@@ -330,23 +380,10 @@ fn miri(sh: &Shell) -> Result {
         ),
         &env,
     );
-    let tree = miri_tree_borrows_finish(tree_borrows);
+    let mut outcomes = vec![miri_lane_finish(tree_borrows)];
+    outcomes.extend(big_endian.into_iter().map(miri_lane_finish));
     stacked?;
-    tree?;
-    // Layouts with tag bytes (makai-string keeps its tag in the last byte and its length in an
-    // endian-dependent encoding) also run on a big-endian target. Miri builds the target's
-    // sysroot itself from rust-src; no `rustup target add` is needed.
-    for &(krate, extra) in BIG_ENDIAN_MIRI {
-        if crates.iter().any(|c| c == krate) {
-            run(
-                cmd!(
-                    sh,
-                    "cargo +nightly miri test --all-features -p {krate} --target {BIG_ENDIAN_TARGET} {extra...}"
-                ),
-                &env,
-            )?;
-        }
-    }
+    outcomes.into_iter().collect::<Result>()?;
     Ok(())
 }
 
@@ -354,55 +391,60 @@ fn miri(sh: &Shell) -> Result {
 const MIRIFLAGS_TREE_BORROWS: &str = "-Zmiri-tree-borrows -Zmiri-strict-provenance \
      -Zmiri-symbolic-alignment-check -Zmiri-env-forward=PROPTEST_CASES";
 
-/// The Tree Borrows lane: the lib and integration tests of the crates in `package_args`
-/// (`-p <crate>` pairs). Doctests run under Stacked Borrows only: they add minutes and exercise
-/// the code the other tests reach. Miri reads its flags when it runs a test, not when it builds
-/// it, so this lane reuses the Stacked Borrows lane's build in `target_dir`.
-///
-/// It runs in the background beside the Stacked Borrows lane; its output goes to
-/// `target_dir/tree-borrows.log` and is printed when it ends.
-fn miri_tree_borrows_start(package_args: &[String], target_dir: &str) -> Result<TreeBorrowsLane> {
-    let log_path = Path::new(target_dir).join("tree-borrows.log");
+/// A Miri lane started in the background: `cargo +nightly miri test {args}` with `miriflags`,
+/// its output in `target_dir/{log_name}`, printed when it ends. Miri reads its flags when it
+/// runs a test, not when it builds it, so every lane reuses the build made beforehand in
+/// `target_dir` (and cargo does not hold the build lock while tests run, so lanes overlap).
+fn miri_lane_start(
+    name: &'static str,
+    log_name: &str,
+    miriflags: &str,
+    args: &[String],
+    target_dir: &str,
+) -> Result<MiriLane> {
+    let log_path = Path::new(target_dir).join(log_name);
     let log = std::fs::File::create(&log_path)?;
     let mut command = std::process::Command::new("cargo");
     command
         .args(["+nightly", "miri", "test", "--all-features"])
-        .args(package_args)
-        .args(["--lib", "--tests"])
-        .env("MIRIFLAGS", MIRIFLAGS_TREE_BORROWS)
+        .args(args)
+        .env("MIRIFLAGS", miriflags)
         .env("PROPTEST_CASES", MIRI_PROPTEST_CASES)
         .env("CARGO_TARGET_DIR", target_dir)
         .stdout(log.try_clone()?)
         .stderr(log);
     let shown = format!(
-        "MIRIFLAGS=\"{MIRIFLAGS_TREE_BORROWS}\" PROPTEST_CASES=\"{MIRI_PROPTEST_CASES}\" \
-         CARGO_TARGET_DIR=\"{target_dir}\" cargo +nightly miri test --all-features {} --lib --tests",
-        package_args.join(" ")
+        "MIRIFLAGS=\"{miriflags}\" PROPTEST_CASES=\"{MIRI_PROPTEST_CASES}\" \
+         CARGO_TARGET_DIR=\"{target_dir}\" cargo +nightly miri test --all-features {}",
+        args.join(" ")
     );
     println!(
-        "$ {shown} (in the background, output in {})",
+        "$ {shown} (the {name} lane, in the background, output in {})",
         log_path.display()
     );
     let child = command.spawn()?;
-    Ok(TreeBorrowsLane {
+    Ok(MiriLane {
+        name,
         child,
         log_path,
         shown,
     })
 }
 
-/// The Tree Borrows lane while it runs.
-struct TreeBorrowsLane {
+/// A background Miri lane while it runs.
+struct MiriLane {
+    name: &'static str,
     child: std::process::Child,
     log_path: PathBuf,
     shown: String,
 }
 
-/// Waits for the Tree Borrows lane and prints its output.
-fn miri_tree_borrows_finish(mut lane: TreeBorrowsLane) -> Result {
+/// Waits for a background lane and prints its output.
+fn miri_lane_finish(mut lane: MiriLane) -> Result {
     let status = lane.child.wait()?;
     println!(
-        "==> the Tree Borrows lane's output ({}):",
+        "==> the {} lane's output ({}):",
+        lane.name,
         lane.log_path.display()
     );
     print!("{}", std::fs::read_to_string(&lane.log_path)?);
@@ -410,8 +452,8 @@ fn miri_tree_borrows_finish(mut lane: TreeBorrowsLane) -> Result {
         Ok(())
     } else {
         Err(format!(
-            "the Tree Borrows lane failed ({status})\n    reproduce with: {}",
-            lane.shown
+            "the {} lane failed ({status})\n    reproduce with: {}",
+            lane.name, lane.shown
         )
         .into())
     }
