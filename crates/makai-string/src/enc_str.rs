@@ -25,7 +25,7 @@ use makai_ptr::CowStr;
 
 use crate::enc_tag::EncTag;
 use crate::encode;
-use crate::repr::{MAX_LEN, Repr, alloc_heap};
+use crate::repr::{MAX_LEN, Repr, alloc_heap, padded15};
 use crate::{SmolStr, Str};
 
 const PTR_SIZE: usize = size_of::<*const u8>();
@@ -177,6 +177,7 @@ impl EncStr {
     }
 
     /// An inline string from its sixteen bytes (byte 15 is replaced by the tag).
+    #[inline(always)]
     const fn inline_raw(bytes: [u8; 16], len: usize, enc: Encoding, ascii: bool) -> EncStr {
         assert!(len <= INLINE_BYTES);
         let mut mid = [0u8; MID];
@@ -282,9 +283,7 @@ impl EncStr {
     /// heap buffer.
     fn copy_in(bytes: &[u8], len: usize, enc: Encoding, ascii: bool) -> Result<EncStr, AllocError> {
         if bytes.len() <= INLINE_BYTES {
-            let mut buf = [0u8; 16];
-            buf[..bytes.len()].copy_from_slice(bytes);
-            return Ok(EncStr::inline_raw(buf, len, enc, ascii));
+            return Ok(EncStr::inline_raw(padded15(bytes), len, enc, ascii));
         }
         let data = alloc_heap(bytes.len())?;
         // SAFETY: the fresh buffer has room for `bytes.len()` bytes and cannot overlap them.
@@ -302,11 +301,12 @@ impl EncStr {
     /// let s = makai_string::EncStr::try_from_str("text").unwrap();
     /// assert_eq!(s, "text");
     /// ```
+    #[inline]
     pub fn try_from_str(s: &str) -> Result<EncStr, AllocError> {
         let bytes = s.as_bytes();
         if bytes.len() <= INLINE_BYTES {
-            let mut buf = [0u8; 16];
-            buf[..bytes.len()].copy_from_slice(bytes);
+            // Fixed loads, no `memcpy` call (a copy into a stack buffer cost 4-10x `Str`).
+            let buf = padded15(bytes);
             // Padding is zero, so one test of both words covers every byte.
             let lo = u64::from_ne_bytes(buf[..8].try_into().expect("8 bytes"));
             let hi = u64::from_ne_bytes(buf[8..].try_into().expect("8 bytes"));
@@ -985,6 +985,7 @@ impl PartialEq<EncStr> for Str {
 // ---------------------------------------------------------------------------------------
 
 impl From<&str> for EncStr {
+    #[inline]
     fn from(s: &str) -> EncStr {
         EncStr::try_from_str(s).handle_oom()
     }

@@ -96,6 +96,40 @@ unsafe fn load_short(p: *const u8, len: usize) -> u64 {
     }
 }
 
+/// The bytes of `s` (at most 15), zero-padded to 16, read with the same fixed load sequences
+/// as [`Repr::inline`] (at most two reads per 8-byte half, never past the end of `s`): no
+/// variable-length `memcpy` call. For the other inline layouts (`EncStr`).
+///
+/// # Panics
+///
+/// If `s` is longer than 15 bytes (callers test the length first, so the check folds away).
+#[inline(always)]
+pub(crate) fn padded15(s: &[u8]) -> [u8; 16] {
+    let len = s.len();
+    assert!(len < INLINE_CAP, "padded15 takes at most 15 bytes");
+    let p = s.as_ptr();
+    let (lo, hi) = if len < 8 {
+        // SAFETY: `len < 8` and `s` has `len` readable bytes.
+        (unsafe { load_short(p, len) }, 0)
+    } else if len == 8 {
+        // SAFETY: `s` is 8 bytes long.
+        (unsafe { load8(p) }, 0)
+    } else {
+        // SAFETY: `8 < len`, so bytes `0..8` are inside `s`.
+        let head = unsafe { load8(p) };
+        // SAFETY: `8 < len`, so `len - 8` is inside `s`.
+        let last8 = unsafe { p.add(len - 8) };
+        // SAFETY: bytes `len - 8..len` are inside `s`.
+        let tail = unsafe { load8(last8) };
+        // `tail` holds bytes `len - 8..len`; the first `16 - len` of them are in `head`.
+        (head, tail >> ((INLINE_CAP - len) * 8))
+    };
+    let mut out = [0u8; 16];
+    out[..8].copy_from_slice(&lo.to_le_bytes());
+    out[8..].copy_from_slice(&hi.to_le_bytes());
+    out
+}
+
 impl Repr {
     /// An inline string holding `s`.
     ///
@@ -267,6 +301,17 @@ mod tests {
                 assert!(raw[n..15].iter().all(|&b| b == 0), "padding of {n}");
                 assert_eq!(raw[15], SHORT_TAG + n as u8);
             }
+        }
+    }
+
+    #[test]
+    fn padded15_places_every_byte_and_zero_pads() {
+        let src: Vec<u8> = (1..=15).collect();
+        for len in 0..INLINE_CAP {
+            let got = padded15(&src[..len]);
+            let mut want = [0u8; 16];
+            want[..len].copy_from_slice(&src[..len]);
+            assert_eq!(got, want, "len {len}");
         }
     }
 

@@ -41,6 +41,7 @@ use std::ptr::{self, NonNull};
 
 pub(crate) use adopted::adopt;
 pub(crate) use heap::alloc as alloc_heap;
+pub(crate) use inline::padded15;
 pub(crate) use unique::Unique;
 
 use crate::last_byte::{LAST_BYTE_MAX, LastByte};
