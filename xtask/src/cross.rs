@@ -19,7 +19,7 @@ use crate::{DENY_WARNINGS, Result, project_root, run};
 const TARGETS: &[&str] = &["aarch64-apple-darwin", "x86_64-unknown-freebsd"];
 
 pub(crate) fn cross(sh: &Shell) -> Result {
-    ensure_rust_src(sh)?;
+    crate::sanitize::ensure_rust_src(sh)?;
     let target_dir = project_root().join("target").join("cross");
     let target_dir = target_dir.to_str().ok_or("target dir is not UTF-8")?;
     let env = [
@@ -41,24 +41,5 @@ pub(crate) fn cross(sh: &Shell) -> Result {
         times.push(format!("{target} {secs:.1}s"));
     }
     println!("cross: {}", times.join(", "));
-    Ok(())
-}
-
-/// Makes sure nightly has `rust-src` (for `-Zbuild-std`), installing it if needed.
-fn ensure_rust_src(sh: &Shell) -> Result {
-    let sysroot = cmd!(sh, "rustc +nightly --print sysroot").quiet().read()?;
-    let library =
-        std::path::Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/std/Cargo.toml");
-    if library.is_file() {
-        return Ok(());
-    }
-    println!("rust-src is missing from the nightly toolchain: installing it");
-    run(
-        cmd!(sh, "rustup component add rust-src --toolchain nightly"),
-        &[],
-    )?;
-    if !library.is_file() {
-        return Err("rust-src still missing after installing it".into());
-    }
     Ok(())
 }

@@ -56,7 +56,7 @@ pub(crate) fn sanitize(sh: &Shell) -> Result {
 }
 
 /// Makes sure nightly has `rust-src` (for `-Zbuild-std`), installing it if needed.
-fn ensure_rust_src(sh: &Shell) -> Result {
+pub(crate) fn ensure_rust_src(sh: &Shell) -> Result {
     let sysroot = cmd!(sh, "rustc +nightly --print sysroot").read()?;
     let library =
         std::path::Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/std/Cargo.toml");

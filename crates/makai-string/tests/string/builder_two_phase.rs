@@ -12,15 +12,7 @@ use super::{counted, panic_message};
 
 proptest! {
     // No failure file (Miri's isolation forbids the file system); XorShift under Miri.
-    #![proptest_config(ProptestConfig {
-        failure_persistence: None,
-        rng_algorithm: if cfg!(miri) {
-            proptest::test_runner::RngAlgorithm::XorShift
-        } else {
-            ProptestConfig::default().rng_algorithm
-        },
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(super::encode::config())]
 
     #[test]
     fn display_len_matches_display(a in any::<i64>(), b in any::<u64>(), c in any::<i8>(),

@@ -59,15 +59,7 @@ fn op() -> impl Strategy<Value = Op> {
 proptest! {
     // No failure file: Miri's isolation forbids the file system (and CI prints the case).
     // Under Miri, XorShift: the default ChaCha generator dominated the run time there.
-    #![proptest_config(ProptestConfig {
-        failure_persistence: None,
-        rng_algorithm: if cfg!(miri) {
-            proptest::test_runner::RngAlgorithm::XorShift
-        } else {
-            ProptestConfig::default().rng_algorithm
-        },
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(super::encode::config())]
 
     #[test]
     fn smol_str_behaves_like_string(
