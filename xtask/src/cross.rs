@@ -1,5 +1,6 @@
 //! `cargo xtask cross`: makai-error, and the `makai` facade with its `error` feature alone,
-//! check-build for macOS (`aarch64-apple-darwin`) and FreeBSD (`x86_64-unknown-freebsd`).
+//! check-build for macOS (`aarch64-apple-darwin`) and FreeBSD (`x86_64-unknown-freebsd`), with
+//! their `std` features (the `std::io` conversions use the tables too).
 //!
 //! makai-error picks its errno table by `target_os` and checks every number against the `libc`
 //! crate's constant for the target at compile time, so a wrong Darwin or FreeBSD number fails
@@ -32,7 +33,7 @@ pub(crate) fn cross(sh: &Shell) -> Result {
         run(
             cmd!(
                 sh,
-                "cargo +nightly check --quiet -Zbuild-std=std --target {target} -p makai-error -p makai --no-default-features --features makai/error"
+                "cargo +nightly check --quiet -Zbuild-std=std --target {target} -p makai-error -p makai --no-default-features --features makai/error,makai/std"
             ),
             &env,
         )?;

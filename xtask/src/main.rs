@@ -5,6 +5,7 @@
 //! exact command that reproduces it.
 
 mod fuzz;
+mod nostd;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -119,6 +120,11 @@ const ALL_STAGES: &[Stage] = &[
         name: "cross",
         what: "makai-error and the facade's error feature check-build for macOS and FreeBSD (nightly, -Zbuild-std)",
         run: cross::cross,
+    },
+    Stage {
+        name: "nostd",
+        what: "the core crates and the facade check-build for x86_64-unknown-none with only core and alloc (nightly, -Zbuild-std)",
+        run: nostd::nostd,
     },
     Stage {
         name: "package",

@@ -1,7 +1,7 @@
 //! The [`Allocator`] trait: std's unstable `core::alloc::Allocator`, on stable Rust.
 
-use std::alloc::Layout;
-use std::ptr::NonNull;
+use core::alloc::Layout;
+use core::ptr::NonNull;
 
 use makai_error::AllocError;
 
@@ -95,7 +95,7 @@ pub unsafe trait Allocator {
         // SAFETY: both blocks are valid for `old_layout.size()` bytes (the new one is at least
         // that large by precondition 3) and distinct, since the old one is still allocated.
         unsafe {
-            std::ptr::copy_nonoverlapping(
+            core::ptr::copy_nonoverlapping(
                 ptr.as_ptr(),
                 new.cast::<u8>().as_ptr(),
                 old_layout.size(),
@@ -158,7 +158,7 @@ pub unsafe trait Allocator {
         // SAFETY: the new block holds `new_layout.size()` bytes, which the old block has too
         // (precondition 3); the blocks are distinct.
         unsafe {
-            std::ptr::copy_nonoverlapping(
+            core::ptr::copy_nonoverlapping(
                 ptr.as_ptr(),
                 new.cast::<u8>().as_ptr(),
                 new_layout.size(),

@@ -1,12 +1,12 @@
 //! [`Arena`]: a bump arena over `bumpalo::Bump` that cannot silently leak destructors, and
 //! [`ArenaBox`], its drop-running box.
 
-use std::alloc::Layout;
-use std::fmt;
-use std::marker::PhantomData;
-use std::mem::needs_drop;
-use std::ops::{Deref, DerefMut};
-use std::ptr::NonNull;
+use core::alloc::Layout;
+use core::fmt;
+use core::marker::PhantomData;
+use core::mem::needs_drop;
+use core::ops::{Deref, DerefMut};
+use core::ptr::NonNull;
 
 use allocator_api2::alloc::Allocator as _;
 use bumpalo::Bump;
@@ -472,7 +472,7 @@ impl<T> ArenaBox<'_, T> {
     #[must_use]
     pub fn into_inner(b: Self) -> T {
         let ptr = b.ptr;
-        std::mem::forget(b);
+        core::mem::forget(b);
         // SAFETY: the box owned an initialised `T`; forgetting the box means it is read once.
         unsafe { ptr.as_ptr().read() }
     }
@@ -522,7 +522,7 @@ impl<T: PartialEq> PartialEq for ArenaBox<'_, T> {
 mod tests {
     use super::{Arena, ArenaBox};
     use crate::Allocator;
-    use std::alloc::Layout;
+    use core::alloc::Layout;
 
     #[test]
     fn zero_sized_values_and_boxes() {
@@ -540,7 +540,7 @@ mod tests {
 
     #[test]
     fn boxes_drop_exactly_once() {
-        use std::cell::Cell;
+        use core::cell::Cell;
         struct Count<'c>(&'c Cell<u32>);
         impl Drop for Count<'_> {
             fn drop(&mut self) {

@@ -1,9 +1,9 @@
 //! [`Failing`]: an allocator that fails a chosen allocation, to drive out-of-memory paths in
 //! tests (Zig's `std.testing.FailingAllocator`).
 
-use std::alloc::Layout;
-use std::fmt;
-use std::ptr::NonNull;
+use core::alloc::Layout;
+use core::fmt;
+use core::ptr::NonNull;
 use std::sync::{Mutex, PoisonError};
 
 use makai_error::AllocError;

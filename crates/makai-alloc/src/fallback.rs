@@ -10,12 +10,12 @@
 //!
 //! [`fallback_count`]: StackFallback::fallback_count
 
-use std::alloc::Layout;
-use std::cell::Cell;
-use std::fmt;
-use std::marker::PhantomData;
-use std::mem::MaybeUninit;
-use std::ptr::NonNull;
+use core::alloc::Layout;
+use core::cell::Cell;
+use core::fmt;
+use core::marker::PhantomData;
+use core::mem::MaybeUninit;
+use core::ptr::NonNull;
 
 use makai_error::AllocError;
 
@@ -193,7 +193,7 @@ impl BumpState {
         let keep = old.size().min(new.size());
         // SAFETY: both blocks hold `keep` bytes; the old block is still live, so the fresh one
         // (allocated after it) does not overlap it.
-        unsafe { std::ptr::copy_nonoverlapping(ptr.as_ptr(), fresh.cast::<u8>().as_ptr(), keep) };
+        unsafe { core::ptr::copy_nonoverlapping(ptr.as_ptr(), fresh.cast::<u8>().as_ptr(), keep) };
         // SAFETY: `ptr` is a live buffer block fitting `old`.
         unsafe { self.deallocate(base, cap, fallback, ptr, old) };
         Ok(fresh)
@@ -664,7 +664,7 @@ mod tests {
             .cast::<u8>();
         assert_eq!(p, q, "grown in place");
         // SAFETY: `q` holds 24 initialised bytes.
-        let bytes = unsafe { std::slice::from_raw_parts(q.as_ptr(), 24) };
+        let bytes = unsafe { core::slice::from_raw_parts(q.as_ptr(), 24) };
         assert_eq!(&bytes[..8], &[5; 8]);
         assert_eq!(&bytes[8..], &[0; 16]);
         let big = Layout::new::<[u8; 100]>();
@@ -673,7 +673,7 @@ mod tests {
         assert_eq!(buf.fallback_count(), 1);
         assert_eq!(buf.used(), 0, "the moved block was the last one: rewound");
         // SAFETY: the first 8 bytes were copied.
-        let moved = unsafe { std::slice::from_raw_parts(r.as_ptr(), 8) };
+        let moved = unsafe { core::slice::from_raw_parts(r.as_ptr(), 8) };
         assert_eq!(moved, &[5; 8]);
         // SAFETY: `r` is a fallback block fitting `big`.
         unsafe { a.deallocate(r, big) };

@@ -96,8 +96,8 @@ macro_rules! forward_allocator {
         $(#[$attr])*
         fn $name(
             &$this,
-            $layout: ::std::alloc::Layout,
-        ) -> ::std::result::Result<::std::ptr::NonNull<[u8]>, $err> $body
+            $layout: ::core::alloc::Layout,
+        ) -> ::core::result::Result<::core::ptr::NonNull<[u8]>, $err> $body
     };
 
     // `grow`, `grow_zeroed` or `shrink` with the given body.
@@ -106,10 +106,10 @@ macro_rules! forward_allocator {
         $(#[$attr])*
         unsafe fn $name(
             &$this,
-            $ptr: ::std::ptr::NonNull<u8>,
-            $old: ::std::alloc::Layout,
-            $new: ::std::alloc::Layout,
-        ) -> ::std::result::Result<::std::ptr::NonNull<[u8]>, $err> $body
+            $ptr: ::core::ptr::NonNull<u8>,
+            $old: ::core::alloc::Layout,
+            $new: ::core::alloc::Layout,
+        ) -> ::core::result::Result<::core::ptr::NonNull<[u8]>, $err> $body
     };
 
     (@each [$($method:ident)+] $args:tt) => {
@@ -134,7 +134,7 @@ macro_rules! forward_allocator {
     (@forward deallocate [[$(#[$attr:meta])*] $this:ident [$inner:expr] [$via:path] [$err:ty]
         [$($map:expr)?]]) => {
         $(#[$attr])*
-        unsafe fn deallocate(&$this, ptr: ::std::ptr::NonNull<u8>, layout: ::std::alloc::Layout) {
+        unsafe fn deallocate(&$this, ptr: ::core::ptr::NonNull<u8>, layout: ::core::alloc::Layout) {
             let inner = $inner;
             // SAFETY: the caller upholds `deallocate`'s contract for this allocator; its blocks
             // are the inner allocator's (every call is forwarded there unchanged), and the

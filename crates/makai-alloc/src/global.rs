@@ -1,7 +1,7 @@
 //! [`Global`]: the process's global allocator as a zero-sized [`Allocator`].
 
-use std::alloc::Layout;
-use std::ptr::NonNull;
+use core::alloc::Layout;
+use core::ptr::NonNull;
 
 use makai_error::AllocError;
 
@@ -37,10 +37,10 @@ unsafe impl Allocator for Global {
             }
             let ptr = if zero {
                 // SAFETY: `layout` has a non-zero size.
-                unsafe { std::alloc::alloc_zeroed(layout) }
+                unsafe { alloc::alloc::alloc_zeroed(layout) }
             } else {
                 // SAFETY: `layout` has a non-zero size.
-                unsafe { std::alloc::alloc(layout) }
+                unsafe { alloc::alloc::alloc(layout) }
             };
             NonNull::new(ptr)
                 .map(|p| NonNull::slice_from_raw_parts(p, layout.size()))
@@ -54,7 +54,7 @@ unsafe impl Allocator for Global {
         if layout.size() != 0 {
             // SAFETY: a non-zero-sized block of this allocator came from `std::alloc::alloc`
             // (or `realloc`) with this layout (caller's contract).
-            unsafe { std::alloc::dealloc(ptr.as_ptr(), layout) }
+            unsafe { alloc::alloc::dealloc(ptr.as_ptr(), layout) }
         }
     }
 
@@ -87,7 +87,7 @@ unsafe fn realloc_block(
     if old.align() == new.align() && old.size() != 0 && new.size() != 0 {
         // SAFETY: `ptr` came from the global allocator with `old` (precondition 1), the
         // alignment is unchanged and `new.size()` is non-zero and a valid layout size.
-        let p = unsafe { std::alloc::realloc(ptr.as_ptr(), old, new.size()) };
+        let p = unsafe { alloc::alloc::realloc(ptr.as_ptr(), old, new.size()) };
         let p = NonNull::new(p).ok_or(AllocError)?;
         if zero_tail && new.size() > old.size() {
             // SAFETY: `old.size() < new.size()`, so the offset is inside the new block.
@@ -104,7 +104,7 @@ unsafe fn realloc_block(
     };
     let keep = old.size().min(new.size());
     // SAFETY: both blocks hold at least `keep` bytes and are distinct (the old one is live).
-    unsafe { std::ptr::copy_nonoverlapping(ptr.as_ptr(), block.cast::<u8>().as_ptr(), keep) };
+    unsafe { core::ptr::copy_nonoverlapping(ptr.as_ptr(), block.cast::<u8>().as_ptr(), keep) };
     // SAFETY: precondition 1: `ptr` is a live `Global` block fitting `old`.
     unsafe { Global.deallocate(ptr, old) };
     Ok(block)

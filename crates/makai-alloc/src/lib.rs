@@ -1,10 +1,14 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(not(feature = "std"), no_std)]
 #![doc = include_str!("../README.md")]
+
+extern crate alloc;
 
 mod allocator;
 #[cfg(feature = "allocator-api2")]
 mod api2;
 mod arena;
+#[cfg(feature = "std")]
 mod failing;
 mod fallback;
 mod forward;
@@ -12,12 +16,17 @@ mod global;
 #[cfg(feature = "mimalloc")]
 mod mimalloc;
 mod no_alloc;
+#[cfg(feature = "std")]
 mod pool;
 mod rc_arena;
 #[cfg(feature = "allocator-api2")]
 #[cfg_attr(docsrs, doc(cfg(feature = "allocator-api2")))]
 pub mod string;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod testing;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod tracked;
 
 pub use allocator::Allocator;
@@ -25,6 +34,8 @@ pub use allocator::Allocator;
 #[cfg_attr(docsrs, doc(cfg(feature = "allocator-api2")))]
 pub use api2::Api2;
 pub use arena::{Arena, ArenaBox};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use failing::Failing;
 pub use fallback::{BufferFallback, StackFallback};
 pub use global::Global;
@@ -33,11 +44,16 @@ pub use makai_error::AllocError;
 #[cfg_attr(docsrs, doc(cfg(feature = "mimalloc")))]
 pub use mimalloc::{MiHeap, Mimalloc};
 pub use no_alloc::{NoAlloc, NullableAllocator};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use pool::{ArenaPool, PooledArena};
 pub use rc_arena::{ArenaSlice, ArenaStr, RcArena};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use tracked::{DebugScope, LeakReport, Tracked};
 // The tracking allocator's secondary names live in `tracked`; these root paths are the earlier
 // ones, kept for code that uses them.
+#[cfg(feature = "std")]
 #[doc(hidden)]
 pub use tracked::{
     DEFAULT_BACKTRACE_DEPTH, DEFAULT_FREE_HISTORY, DEFAULT_REPORT_LIMIT, Labeled, Leak, Stats,

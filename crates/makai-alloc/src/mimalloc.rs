@@ -6,10 +6,10 @@
 //! v3.3.2 has a known multi-threaded crash fixed only in 3.4, and v2 is the one choice under
 //! which `MiHeap`'s thread rules stay sound whatever features other crates turn on.
 
-use std::alloc::{GlobalAlloc, Layout};
-use std::ffi::c_void;
-use std::fmt;
-use std::ptr::NonNull;
+use alloc::alloc::{GlobalAlloc, Layout};
+use core::ffi::c_void;
+use core::fmt;
+use core::ptr::NonNull;
 
 use libmimalloc_sys as ffi;
 use makai_error::AllocError;
@@ -206,7 +206,7 @@ unsafe fn mi_resize(
         };
         let keep = old.size().min(new.size());
         // SAFETY: both blocks hold `keep` bytes and are distinct (the old one is still live).
-        unsafe { std::ptr::copy_nonoverlapping(ptr.as_ptr(), fresh.cast::<u8>().as_ptr(), keep) };
+        unsafe { core::ptr::copy_nonoverlapping(ptr.as_ptr(), fresh.cast::<u8>().as_ptr(), keep) };
         // SAFETY: `ptr` is a live mimalloc block (precondition 1).
         unsafe { ffi::mi_free(ptr.as_ptr().cast()) };
         return Ok(fresh);
@@ -394,7 +394,7 @@ impl MiHeap {
     pub fn try_reset(&mut self) -> Result<(), AllocError> {
         let fresh = MiHeap::try_new()?;
         // Dropping the old value destroys the old heap and all its blocks.
-        drop(std::mem::replace(self, fresh));
+        drop(core::mem::replace(self, fresh));
         Ok(())
     }
 
@@ -505,7 +505,7 @@ mod tests {
         let q = unsafe { a.grow(p, old, new) }.unwrap().cast::<u8>();
         assert_eq!(q.as_ptr().addr() % 256, 0);
         // SAFETY: the first 24 bytes were copied.
-        let kept = unsafe { std::slice::from_raw_parts(q.as_ptr(), 24) };
+        let kept = unsafe { core::slice::from_raw_parts(q.as_ptr(), 24) };
         assert!(kept.iter().all(|&b| b == 7));
         assert!(heap.contains(q.as_ptr()));
         let small = Layout::from_size_align(4, 4096).unwrap();

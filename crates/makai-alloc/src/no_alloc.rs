@@ -1,9 +1,9 @@
 //! [`NoAlloc`] (an allocator that never allocates) and [`NullableAllocator`] (an optional
 //! allocator reference: freeing through null is a no-op).
 
-use std::alloc::Layout;
-use std::fmt;
-use std::ptr::NonNull;
+use core::alloc::Layout;
+use core::fmt;
+use core::ptr::NonNull;
 
 use makai_error::AllocError;
 
@@ -138,7 +138,7 @@ impl fmt::Debug for NullableAllocator<'_> {
         match self.inner {
             Some(a) => f
                 .debug_tuple("NullableAllocator")
-                .field(&std::ptr::from_ref(a).cast::<()>())
+                .field(&core::ptr::from_ref(a).cast::<()>())
                 .finish(),
             None => f.write_str("NullableAllocator(null)"),
         }

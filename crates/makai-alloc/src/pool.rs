@@ -4,8 +4,8 @@
 //! pays for fresh chunks each time. The pool keeps reset arenas (their chunks stay allocated)
 //! and hands them out again, as oxc's `AllocatorPool` does for its per-file allocators.
 
-use std::fmt;
-use std::ops::{Deref, DerefMut};
+use core::fmt;
+use core::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::{Arena, RcArena};
@@ -176,7 +176,7 @@ impl ArenaPool {
     /// assert_eq!(pool.idle_count(), 0);
     /// ```
     pub fn clear(&self) {
-        let idle = std::mem::take(&mut *self.lock());
+        let idle = core::mem::take(&mut *self.lock());
         drop(idle);
     }
 }

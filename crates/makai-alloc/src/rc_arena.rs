@@ -5,16 +5,24 @@
 //! and the handles, with no lifetime, so it can sit in a map next to other requests; the arena's
 //! memory goes away (or back to its [`ArenaPool`]) when the last handle does.
 
-use std::borrow::Borrow;
-use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::ops::Deref;
-use std::ptr::NonNull;
-use std::rc::Rc;
+use alloc::borrow::Borrow;
+use alloc::rc::Rc;
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::ops::Deref;
+use core::ptr::NonNull;
 
 use makai_error::AllocError;
 
-use crate::{Arena, ArenaPool};
+use crate::Arena;
+#[cfg(feature = "std")]
+use crate::ArenaPool;
+
+/// The pool an arena goes back to: none can exist without `std` (`ArenaPool` needs a mutex).
+#[cfg(feature = "std")]
+type Pool = ArenaPool;
+#[cfg(not(feature = "std"))]
+type Pool = core::convert::Infallible;
 
 /// An [`Arena`] shared by reference count. Strings and slices copied into it come back as
 /// owned handles ([`ArenaStr`], [`ArenaSlice`]) that hold a count on the arena: no lifetime to
@@ -67,13 +75,16 @@ pub struct RcArena {
 struct Inner {
     arena: Arena,
     /// Where the arena goes back to when the last owner is gone.
-    pool: Option<ArenaPool>,
+    pool: Option<Pool>,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
         if let Some(pool) = self.pool.take() {
-            pool.recycle(std::mem::take(&mut self.arena));
+            #[cfg(feature = "std")]
+            pool.recycle(core::mem::take(&mut self.arena));
+            #[cfg(not(feature = "std"))]
+            match pool {}
         }
     }
 }
@@ -103,6 +114,7 @@ impl RcArena {
         }
     }
 
+    #[cfg(feature = "std")]
     pub(crate) fn pooled(arena: Arena, pool: ArenaPool) -> RcArena {
         RcArena {
             inner: Rc::new(Inner {
@@ -256,7 +268,7 @@ impl<T> ArenaSlice<T> {
     /// ```
     #[must_use]
     pub fn ptr_eq(&self, other: &ArenaSlice<T>) -> bool {
-        std::ptr::eq(self.ptr.as_ptr(), other.ptr.as_ptr())
+        core::ptr::eq(self.ptr.as_ptr(), other.ptr.as_ptr())
     }
 }
 
@@ -341,7 +353,7 @@ impl ArenaStr {
     #[must_use]
     pub fn as_str(&self) -> &str {
         // SAFETY: the bytes were copied from a `&str` (see the `bytes` field) and never change.
-        unsafe { std::str::from_utf8_unchecked(self.bytes.as_slice()) }
+        unsafe { core::str::from_utf8_unchecked(self.bytes.as_slice()) }
     }
 
     /// `true` when both handles point to the same copy.
@@ -426,13 +438,13 @@ impl Hash for ArenaStr {
 }
 
 impl PartialOrd for ArenaStr {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for ArenaStr {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }

@@ -13,10 +13,10 @@
 //! assert_eq!(line, "event: message_start\n");
 //! ```
 
-use std::borrow::Borrow;
-use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::ops::{Deref, DerefMut};
+use alloc::borrow::Borrow;
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::ops::{Deref, DerefMut};
 
 use allocator_api2::alloc::{Allocator, Global};
 use allocator_api2::vec::Vec;
@@ -105,7 +105,7 @@ impl<A: Allocator> String<A> {
     #[must_use]
     pub fn as_str(&self) -> &str {
         // SAFETY: `vec` always holds valid UTF-8 (see the field).
-        unsafe { std::str::from_utf8_unchecked(&self.vec) }
+        unsafe { core::str::from_utf8_unchecked(&self.vec) }
     }
 
     /// The text, mutably (only UTF-8-preserving edits are possible through `&mut str`).
@@ -118,7 +118,7 @@ impl<A: Allocator> String<A> {
     #[must_use]
     pub fn as_mut_str(&mut self) -> &mut str {
         // SAFETY: `vec` always holds valid UTF-8, and `&mut str` only allows edits that keep it.
-        unsafe { std::str::from_utf8_unchecked_mut(&mut self.vec) }
+        unsafe { core::str::from_utf8_unchecked_mut(&mut self.vec) }
     }
 
     /// Appends `s`.
@@ -323,13 +323,13 @@ impl<A: Allocator> PartialEq<&str> for String<A> {
 }
 
 impl<A: Allocator> PartialOrd for String<A> {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl<A: Allocator> Ord for String<A> {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
@@ -371,12 +371,12 @@ mod tests {
         // strategy such as `\PC{0,6}` builds its Unicode class on every case, which costs minutes
         // under Miri.
         fn matches_std_string(ops in proptest::collection::vec(
-            (0_u8..4, proptest::collection::vec(any::<char>(), 0..6).prop_map(std::string::String::from_iter)),
+            (0_u8..4, proptest::collection::vec(any::<char>(), 0..6).prop_map(alloc::string::String::from_iter)),
             0..40,
         )) {
             let arena = Arena::new();
             let mut ours = String::new_in(&arena);
-            let mut model = std::string::String::new();
+            let mut model = alloc::string::String::new();
             for (op, text) in ops {
                 match op {
                     0 => { ours.push_str(&text); model.push_str(&text); }

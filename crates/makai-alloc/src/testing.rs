@@ -28,8 +28,8 @@
 //! .unwrap();
 //! ```
 
-use std::any::Any;
-use std::fmt;
+use core::any::Any;
+use core::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::{Failing, Global, LeakReport, Tracked};
@@ -345,10 +345,10 @@ impl fmt::Display for FailureReport {
     }
 }
 
-impl std::error::Error for FailureReport {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for FailureReport {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         self.leak_report()
-            .map(|r| r as &(dyn std::error::Error + 'static))
+            .map(|r| r as &(dyn core::error::Error + 'static))
     }
 }
 
@@ -356,7 +356,7 @@ impl std::error::Error for FailureReport {
 mod tests {
     use super::*;
     use crate::Allocator;
-    use std::alloc::Layout;
+    use core::alloc::Layout;
 
     #[test]
     fn error_without_failure_in_counting_run() {

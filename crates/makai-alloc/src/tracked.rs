@@ -36,9 +36,9 @@ mod report;
 mod state;
 mod trace;
 
-use std::alloc::Layout;
-use std::fmt;
-use std::ptr::NonNull;
+use core::alloc::Layout;
+use core::fmt;
+use core::ptr::NonNull;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use makai_error::AllocError;

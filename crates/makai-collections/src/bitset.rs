@@ -8,14 +8,14 @@
 //! to 64) are always zero, so `count`, equality and the unset-bit searches need no masking
 //! beyond the length bound.
 
-use std::fmt;
-use std::ops::{Bound, RangeBounds};
+use core::fmt;
+use core::ops::{Bound, RangeBounds};
 
 use makai_alloc::{Allocator, Global};
 use makai_error::AllocError;
 
-use std::alloc::Layout;
-use std::ptr::NonNull;
+use core::alloc::Layout;
+use core::ptr::NonNull;
 
 const BITS: usize = 64;
 
@@ -158,7 +158,7 @@ impl DoubleEndedIterator for BitIter<'_> {
     }
 }
 
-impl std::iter::FusedIterator for BitIter<'_> {}
+impl core::iter::FusedIterator for BitIter<'_> {}
 
 /// The methods `BitSet` and `DynBitSet` share, over `self.words()`, `self.words_mut()`,
 /// `self.len()`. `$new` is an expression building an empty set of at least 128 bits for the
@@ -705,14 +705,14 @@ impl<const WORDS: usize> fmt::Debug for BitSet<WORDS> {
 
 macro_rules! bitset_op {
     ($trait:ident, $method:ident, $assign_trait:ident, $assign:ident, $f:ident) => {
-        impl<const WORDS: usize> std::ops::$trait for BitSet<WORDS> {
+        impl<const WORDS: usize> core::ops::$trait for BitSet<WORDS> {
             type Output = Self;
             fn $method(mut self, rhs: Self) -> Self {
                 self.$f(&rhs);
                 self
             }
         }
-        impl<const WORDS: usize> std::ops::$assign_trait for BitSet<WORDS> {
+        impl<const WORDS: usize> core::ops::$assign_trait for BitSet<WORDS> {
             fn $assign(&mut self, rhs: Self) {
                 self.$f(&rhs);
             }
@@ -730,7 +730,7 @@ bitset_op!(
 );
 bitset_op!(Sub, sub, SubAssign, sub_assign, difference);
 
-impl<const WORDS: usize> std::ops::Not for BitSet<WORDS> {
+impl<const WORDS: usize> core::ops::Not for BitSet<WORDS> {
     type Output = Self;
     fn not(mut self) -> Self {
         self.complement();
@@ -896,13 +896,13 @@ impl<A: Allocator> DynBitSet<A> {
     fn words(&self) -> &[u64] {
         // SAFETY: `ptr` points at `len.div_ceil(64)` initialised words (allocated zeroed, only
         // ever written with `u64`s), or is dangling and aligned for 0 words.
-        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len.div_ceil(BITS)) }
+        unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len.div_ceil(BITS)) }
     }
 
     #[inline]
     fn words_mut(&mut self) -> &mut [u64] {
         // SAFETY: as in `words`, and `&mut self` makes the access unique.
-        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len.div_ceil(BITS)) }
+        unsafe { core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len.div_ceil(BITS)) }
     }
 
     /// Restores the invariant that bits past `len` are zero.
@@ -939,8 +939,8 @@ impl<A: Allocator, B: Allocator> PartialEq<DynBitSet<B>> for DynBitSet<A> {
 
 impl<A: Allocator> Eq for DynBitSet<A> {}
 
-impl<A: Allocator> std::hash::Hash for DynBitSet<A> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+impl<A: Allocator> core::hash::Hash for DynBitSet<A> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
         self.len.hash(state);
         self.words().hash(state);
     }
@@ -1166,8 +1166,8 @@ impl<A: Allocator, B: Allocator> PartialEq<AutoBitSet<B>> for AutoBitSet<A> {
 
 impl<A: Allocator> Eq for AutoBitSet<A> {}
 
-impl<A: Allocator> std::hash::Hash for AutoBitSet<A> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+impl<A: Allocator> core::hash::Hash for AutoBitSet<A> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
         self.len().hash(state);
         self.words().hash(state);
     }

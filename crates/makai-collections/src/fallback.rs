@@ -5,13 +5,14 @@
 //! frees it as a [`HiveBox`] would); one whose `hive` is `None` owns a block of
 //! `Layout::new::<T>()` from the pool's allocator, counted in `live_spills`.
 
-use std::alloc::Layout;
-use std::cell::Cell;
-use std::fmt;
-use std::mem::ManuallyDrop;
-use std::ops::{Deref, DerefMut};
-use std::pin::Pin;
-use std::ptr::NonNull;
+use alloc::boxed::Box;
+use core::alloc::Layout;
+use core::cell::Cell;
+use core::fmt;
+use core::mem::ManuallyDrop;
+use core::ops::{Deref, DerefMut};
+use core::pin::Pin;
+use core::ptr::NonNull;
 
 use makai_alloc::{Allocator, Global};
 use makai_error::AllocError;
@@ -256,8 +257,8 @@ where
         // Where the pool was at the last hive `into_raw` (`raw_home` is its `spill` field's
         // address then), and whether the pointer falls inside that old place.
         let home = self.spill.raw_home.get();
-        let moved = home != 0 && home != std::ptr::from_ref(&self.spill).addr();
-        let old_start = home.wrapping_sub(std::mem::offset_of!(Self, spill));
+        let moved = home != 0 && home != core::ptr::from_ref(&self.spill).addr();
+        let old_start = home.wrapping_sub(core::mem::offset_of!(Self, spill));
         let in_old_place = raw.addr().wrapping_sub(old_start) < size_of::<Self>();
         assert!(
             !(moved && in_old_place),
@@ -360,7 +361,7 @@ impl<'h, T, A: Allocator> FallbackBox<'h, T, A> {
             let ptr = HiveBox::into_raw(ManuallyDrop::into_inner(hive_box));
             // Remember where the pool is, so `from_raw` can recognise a pointer into the place
             // a moved pool used to occupy.
-            b.spill.raw_home.set(std::ptr::from_ref(b.spill).addr());
+            b.spill.raw_home.set(core::ptr::from_ref(b.spill).addr());
             return ptr;
         }
         b.ptr
@@ -488,7 +489,7 @@ impl<T: fmt::Display, A: Allocator> fmt::Display for FallbackBox<'_, T, A> {
 
 impl<T, A: Allocator> fmt::Pointer for FallbackBox<'_, T, A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Pointer::fmt(&std::ptr::from_ref::<T>(self), f)
+        fmt::Pointer::fmt(&core::ptr::from_ref::<T>(self), f)
     }
 }
 

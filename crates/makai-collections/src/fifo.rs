@@ -10,11 +10,12 @@
 //! Uninitialised slots are only ever exposed as `MaybeUninit<T>` (`writable_slices`), never
 //! as `&T`: Bun's Rust port hands out `&mut [T]` over them and calls it latent UB.
 
-use std::fmt;
+use core::fmt;
+use core::marker::PhantomData;
+use core::mem::MaybeUninit;
+use core::ops::Range;
+#[cfg(feature = "std")]
 use std::io;
-use std::marker::PhantomData;
-use std::mem::MaybeUninit;
-use std::ops::Range;
 
 use makai_alloc::{Allocator, Global};
 use makai_error::AllocError;
@@ -96,8 +97,10 @@ impl fmt::Display for Full {
     }
 }
 
-impl std::error::Error for Full {}
+impl core::error::Error for Full {}
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl From<Full> for io::Error {
     fn from(Full: Full) -> Self {
         io::Error::new(io::ErrorKind::WriteZero, Full)
@@ -206,7 +209,7 @@ fn move_into<T>(src: &[MaybeUninit<T>], dst: &mut [MaybeUninit<T>]) {
     let dst = &mut dst[..src.len()];
     // SAFETY: both slices are valid for `src.len()` elements and come from distinct
     // buffers (or are disjoint parts of one), so they do not overlap.
-    unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), dst.as_mut_ptr(), src.len()) };
+    unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), dst.as_mut_ptr(), src.len()) };
 }
 
 /// The physical ranges of `n` slots starting at `start`, in a buffer of `cap` slots.
@@ -628,7 +631,7 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     /// f.write(b"de").unwrap(); // wraps
     /// assert!(f.iter().eq(b"cde"));
     /// ```
-    pub fn iter(&self) -> std::iter::Chain<std::slice::Iter<'_, T>, std::slice::Iter<'_, T>> {
+    pub fn iter(&self) -> core::iter::Chain<core::slice::Iter<'_, T>, core::slice::Iter<'_, T>> {
         let (a, b) = self.as_slices();
         a.iter().chain(b)
     }
@@ -763,7 +766,7 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     /// ```
     pub fn read(&mut self, dst: &mut [T]) -> usize {
         let n = dst.len().min(self.len);
-        if std::mem::needs_drop::<T>() {
+        if core::mem::needs_drop::<T>() {
             for d in &mut dst[..n] {
                 // The fifo gives the value up before the old `*d` is dropped, so a panicking
                 // destructor leaves both consistent.
@@ -818,7 +821,7 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
         );
         let (a, b) = wrapped(self.head, n, self.capacity());
         self.advance(n);
-        if std::mem::needs_drop::<T>() {
+        if core::mem::needs_drop::<T>() {
             let buf = S::slice_mut(&mut self.buf);
             // SAFETY: these slots held the `n` oldest values and have just left the readable
             // range, so they are dropped exactly once (a panicking destructor leaks the rest).
@@ -998,6 +1001,7 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     }
 
     /// Bytewise append for `Copy` values (two `memcpy`s); the caller made room.
+    #[cfg(feature = "std")]
     fn copy_in(&mut self, src: &[T])
     where
         T: Copy,
@@ -1228,7 +1232,9 @@ fn copy_out<T>(src: &[MaybeUninit<T>], dst: &mut [T]) {
     assert_eq!(src.len(), dst.len());
     // SAFETY: `src` holds initialised values (the caller passes readable ranges); the slices
     // have equal lengths and do not overlap (`dst` is a `&mut` distinct from the fifo).
-    unsafe { std::ptr::copy_nonoverlapping(src.as_ptr().cast::<T>(), dst.as_mut_ptr(), src.len()) };
+    unsafe {
+        core::ptr::copy_nonoverlapping(src.as_ptr().cast::<T>(), dst.as_mut_ptr(), src.len())
+    };
 }
 
 impl<T, S: Storage<T>> Drop for LinearFifo<T, S> {
@@ -1239,7 +1245,7 @@ impl<T, S: Storage<T>> Drop for LinearFifo<T, S> {
 
 impl<'a, T, S: Storage<T>> IntoIterator for &'a LinearFifo<T, S> {
     type Item = &'a T;
-    type IntoIter = std::iter::Chain<std::slice::Iter<'a, T>, std::slice::Iter<'a, T>>;
+    type IntoIter = core::iter::Chain<core::slice::Iter<'a, T>, core::slice::Iter<'a, T>>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }
@@ -1342,6 +1348,8 @@ impl<S: Storage<u8>> LinearFifo<u8, S> {
     /// assert_eq!(f.readable_slice(0), b"GET / HTTP/1.1\r\n");
     /// ```
     #[doc(alias = "readFrom")]
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn read_from(&mut self, reader: &mut impl io::Read, min_room: usize) -> io::Result<usize> {
         if S::GROWABLE {
             let _ = self.ensure_unused_capacity(min_room);
@@ -1365,6 +1373,8 @@ impl<S: Storage<u8>> LinearFifo<u8, S> {
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl<S: Storage<u8>> io::Read for LinearFifo<u8, S> {
     /// Moves up to `buf.len()` bytes out; `Ok(0)` when the fifo is empty.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -1372,6 +1382,8 @@ impl<S: Storage<u8>> io::Read for LinearFifo<u8, S> {
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl<S: Storage<u8>> io::BufRead for LinearFifo<u8, S> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         Ok(self.readable_slice(0))
@@ -1381,6 +1393,8 @@ impl<S: Storage<u8>> io::BufRead for LinearFifo<u8, S> {
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl<S: Storage<u8>> io::Write for LinearFifo<u8, S> {
     /// Appends `buf`. Fixed storage writes what fits and returns the count (`Ok(0)` when full,
     /// which `write_all` reports as `WriteZero`); [`Dynamic`] grows and reports allocator

@@ -37,13 +37,14 @@
 //! All bookkeeping goes through `Cell`/`UnsafeCell`, so allocation takes `&self` and the hive is
 //! `!Sync`. Nothing here is shared between threads, so there is no loom model.
 
-use std::cell::{Cell, UnsafeCell};
-use std::fmt;
-use std::marker::PhantomData;
-use std::mem::{ManuallyDrop, MaybeUninit};
-use std::ops::{Deref, DerefMut};
-use std::pin::Pin;
-use std::ptr::NonNull;
+use alloc::boxed::Box;
+use core::cell::{Cell, UnsafeCell};
+use core::fmt;
+use core::marker::PhantomData;
+use core::mem::{ManuallyDrop, MaybeUninit};
+use core::ops::{Deref, DerefMut};
+use core::pin::Pin;
+use core::ptr::NonNull;
 
 /// Slots per bitmap word.
 const WORD: usize = 64;
@@ -347,7 +348,7 @@ where
     fn href(&self) -> HiveRef {
         let whole = NonNull::from(self);
         // SAFETY: `summary` is a field of `*self`, so its offset stays in bounds.
-        HiveRef(unsafe { whole.byte_add(std::mem::offset_of!(Self, summary)) }.cast())
+        HiveRef(unsafe { whole.byte_add(core::mem::offset_of!(Self, summary)) }.cast())
     }
 
     /// Bitmap word `w`.
@@ -480,7 +481,7 @@ where
         // set until then, so nothing `init` does with the hive can hand it out or free it.
         let guard = FreeOnDrop(self.href(), index);
         let value = init(ptr);
-        std::mem::forget(guard);
+        core::mem::forget(guard);
         // SAFETY: the slot is still owned by this call (its bit is set, and no box names it),
         // and `ptr` is valid and aligned for a `T`.
         unsafe { ptr.write(value) };
@@ -735,7 +736,7 @@ where
     /// nothing else can reach them any more. If a [`HiveClaim`] was leaked, the hive cannot
     /// tell its empty slot from the others, and leaks every value instead (no destructor runs).
     fn drop(&mut self) {
-        if !std::mem::needs_drop::<T>() || self.claims.get() != 0 {
+        if !core::mem::needs_drop::<T>() || self.claims.get() != 0 {
             return;
         }
         for w in 0..Self::WORDS {
@@ -1211,7 +1212,9 @@ impl<T> Clone for HiveRc<'_, T> {
         let count = &self.slot().count;
         match count.get().checked_add(1) {
             Some(n) => count.set(n),
-            None => std::process::abort(),
+            None => makai_error::abort_with(
+                "makai: HiveRc count overflow (more than u32::MAX handles); aborting",
+            ),
         }
         Self {
             ptr: self.ptr,
@@ -1276,7 +1279,7 @@ mod tests {
         let hive = HiveArray::<u8, 0>::new();
         assert!(hive.is_full());
         assert_eq!(hive.alloc(1).unwrap_err(), 1);
-        assert!(!hive.contains(std::ptr::null()));
+        assert!(!hive.contains(core::ptr::null()));
     }
 
     #[test]

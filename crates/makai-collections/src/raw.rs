@@ -4,9 +4,9 @@
 //! non-zero size the block came from `alloc` with exactly that layout; otherwise `ptr` is
 //! dangling (aligned) and was never allocated, so it is never deallocated.
 
-use std::alloc::Layout;
-use std::mem::MaybeUninit;
-use std::ptr::NonNull;
+use core::alloc::Layout;
+use core::mem::MaybeUninit;
+use core::ptr::NonNull;
 
 use makai_alloc::Allocator;
 use makai_error::AllocError;
@@ -39,14 +39,14 @@ impl<T, A: Allocator> RawBuf<T, A> {
     pub(crate) fn as_slice(&self) -> &[MaybeUninit<T>] {
         // SAFETY: `ptr` is valid and aligned for `cap` elements (type invariant), and
         // `MaybeUninit` accepts any contents.
-        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.cap) }
+        unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.cap) }
     }
 
     /// The elements as a mutable slice.
     #[inline]
     pub(crate) fn as_mut_slice(&mut self) -> &mut [MaybeUninit<T>] {
         // SAFETY: as in `as_slice`, and `&mut self` makes the access unique.
-        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.cap) }
+        unsafe { core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.cap) }
     }
 
     /// Moves to a fresh block of `cap` elements (zeroed when `zeroed` is set):
@@ -61,10 +61,10 @@ impl<T, A: Allocator> RawBuf<T, A> {
         let new_ptr = allocate::<T, A>(&self.alloc, cap, zeroed)?;
         // SAFETY: `new_ptr` is a fresh block (or dangling for a zero-sized array) valid for
         // `cap` elements, distinct from `self.ptr`'s block.
-        let new = unsafe { std::slice::from_raw_parts_mut(new_ptr.as_ptr(), cap) };
+        let new = unsafe { core::slice::from_raw_parts_mut(new_ptr.as_ptr(), cap) };
         move_items(self.as_mut_slice(), new);
-        let old_ptr = std::mem::replace(&mut self.ptr, new_ptr);
-        let old_cap = std::mem::replace(&mut self.cap, cap);
+        let old_ptr = core::mem::replace(&mut self.ptr, new_ptr);
+        let old_cap = core::mem::replace(&mut self.cap, cap);
         // SAFETY: the previous block of `self.alloc`, with its element count; no longer used.
         unsafe { free::<T, A>(&self.alloc, old_ptr, old_cap) };
         Ok(())

@@ -24,7 +24,7 @@
 //! assert_eq!(closed.get(), 1);
 //! ```
 
-use std::fmt;
+use core::fmt;
 
 /// A guard that runs a closure on drop unless disarmed. Build it with [`defer`].
 #[must_use = "the closure runs when the guard is dropped; binding it to `_` drops it at once"]
@@ -89,7 +89,7 @@ impl<F: FnOnce()> fmt::Debug for Defer<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::Cell;
+    use core::cell::Cell;
 
     #[test]
     fn runs_during_unwinding() {

@@ -1,8 +1,8 @@
 //! [`Errno`]: a 2-byte, never-zero error number with the name and message Node prints, from the
 //! target OS's table (Linux, Darwin or FreeBSD numbers).
 
-use std::fmt;
-use std::num::NonZeroU16;
+use core::fmt;
+use core::num::NonZeroU16;
 
 /// A system error number (`errno`), never zero, 2 bytes (`Option<Errno>` is 2 bytes too).
 ///
@@ -432,6 +432,8 @@ impl Errno {
     /// let _ = std::fs::File::open("/definitely/not/here");
     /// assert_eq!(Errno::last(), Errno::NOENT);
     /// ```
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn last() -> Errno {
         std::io::Error::last_os_error()
             .raw_os_error()
@@ -485,6 +487,8 @@ impl Errno {
     /// ```
     /// assert_eq!(makai_error::Errno::NOENT.kind(), std::io::ErrorKind::NotFound);
     /// ```
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn kind(self) -> std::io::ErrorKind {
         std::io::Error::from_raw_os_error(self.raw()).kind()
     }
@@ -503,8 +507,10 @@ impl fmt::Display for Errno {
     }
 }
 
-impl std::error::Error for Errno {}
+impl core::error::Error for Errno {}
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl From<Errno> for std::io::Error {
     fn from(e: Errno) -> Self {
         std::io::Error::from_raw_os_error(e.raw())

@@ -2,8 +2,8 @@
 //! `Option<Fd>` 4 bytes too: the type to keep a descriptor in a struct, and to hand to
 //! [`SysError::with_fd`](crate::SysError::with_fd).
 
-use std::fmt;
-use std::num::NonZeroU32;
+use core::fmt;
+use core::num::NonZeroU32;
 
 /// A non-negative file descriptor number (`0..=i32::MAX`).
 ///
@@ -79,14 +79,14 @@ impl fmt::Display for Fd {
 }
 
 impl PartialOrd for Fd {
-    fn partial_cmp(&self, other: &Fd) -> Option<std::cmp::Ordering> {
+    fn partial_cmp(&self, other: &Fd) -> Option<core::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for Fd {
     /// By number (the stored complement would order them backwards).
-    fn cmp(&self, other: &Fd) -> std::cmp::Ordering {
+    fn cmp(&self, other: &Fd) -> core::cmp::Ordering {
         self.get().cmp(&other.get())
     }
 }
@@ -108,7 +108,7 @@ impl fmt::Display for NegativeFd {
     }
 }
 
-impl std::error::Error for NegativeFd {}
+impl core::error::Error for NegativeFd {}
 
 impl TryFrom<i32> for Fd {
     type Error = NegativeFd;
@@ -118,7 +118,7 @@ impl TryFrom<i32> for Fd {
     }
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, feature = "std"))]
 impl From<std::os::fd::BorrowedFd<'_>> for Fd {
     /// The number of a descriptor std knows to be open (never negative).
     ///

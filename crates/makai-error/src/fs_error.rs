@@ -1,9 +1,9 @@
 //! [`FsError`]: the owned error of the [`fs`](crate::fs) wrappers, a [`SysError`] or a failure
 //! that has no errno (invalid UTF-8, a path with a NUL byte, a short write).
 
-use std::fmt;
+use alloc::string::FromUtf8Error;
+use core::fmt;
 use std::path::Path;
-use std::string::FromUtf8Error;
 
 use crate::{Errno, SysError, Syscall};
 
@@ -296,7 +296,7 @@ impl FsError {
     }
 
     /// The UTF-8 error of an invalid-UTF-8 failure (where decoding stopped and why).
-    pub fn utf8_error(&self) -> Option<std::str::Utf8Error> {
+    pub fn utf8_error(&self) -> Option<core::str::Utf8Error> {
         match &self.repr {
             FsRepr::NoErrno(b) => match &b.cause {
                 Cause::Utf8(e) => Some(e.utf8_error()),
@@ -442,8 +442,8 @@ impl fmt::Debug for FsError {
     }
 }
 
-impl std::error::Error for FsError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for FsError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match &self.repr {
             FsRepr::Sys(e) => Some(e),
             FsRepr::NoErrno(b) => match &b.cause {
@@ -529,7 +529,7 @@ mod tests {
             e.to_string(),
             "ERR_INVALID_DATA: incomplete utf-8 byte sequence from index 1, read '/f'"
         );
-        assert!(std::error::Error::source(&e).is_some());
+        assert!(core::error::Error::source(&e).is_some());
         assert!(format!("{e:#?}").contains("utf8_error"));
         assert_eq!(e.into_bytes(), Some(vec![b'a', 0xE2, 0x82]));
     }

@@ -1,9 +1,10 @@
 //! Out-of-memory handling: the [`AllocError`] value, the [`HandleOom`] diverter (Bun's
 //! `handleOom`) and the process-wide [`out_of_memory`] exit.
 
-use std::io::Write as _;
+#[cfg(feature = "std")]
+use core::sync::atomic::{AtomicBool, Ordering};
+#[cfg(feature = "std")]
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The error every fallible makai allocation returns: the allocator could not satisfy the
 /// request.
@@ -35,6 +36,8 @@ pub trait OomError {
     fn is_oom(&self) -> bool;
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl OomError for std::io::Error {
     fn is_oom(&self) -> bool {
         self.kind() == std::io::ErrorKind::OutOfMemory
@@ -103,6 +106,7 @@ impl<T, E: OomError> HandleOom for Result<T, E> {
     }
 }
 
+#[cfg(feature = "std")]
 static OOM_HOOK: OnceLock<fn()> = OnceLock::new();
 
 /// Installs a function that [`out_of_memory`] runs before it aborts (for example to flush logs
@@ -118,8 +122,23 @@ static OOM_HOOK: OnceLock<fn()> = OnceLock::new();
 /// assert!(installed);
 /// assert!(!makai_error::set_oom_hook(flush_logs));
 /// ```
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub fn set_oom_hook(hook: fn()) -> bool {
     OOM_HOOK.set(hook).is_ok()
+}
+
+/// Reports that the process ran out of memory and stops it.
+///
+/// This build has no `std` feature, so there is no hook and no standard error: the message
+/// `makai: out of memory, aborting` goes to the target's panic handler from a function that
+/// cannot unwind, and the process aborts if the handler tries to unwind (unwinding code may
+/// itself need memory).
+#[cold]
+#[inline(never)]
+#[cfg(not(feature = "std"))]
+pub fn out_of_memory() -> ! {
+    crate::abort_with("makai: out of memory, aborting")
 }
 
 /// Reports that the process ran out of memory and aborts it.
@@ -131,16 +150,19 @@ pub fn set_oom_hook(hook: fn()) -> bool {
 /// abort before the panic can leave this function (the unwinding reaches a guard whose drop
 /// aborts), and a hook that runs out of memory again and calls `out_of_memory` is not run a
 /// second time (the nested call goes straight to the abort).
+///
+/// Without the `std` feature there is no hook (`core` has no safe once-cell for it) and no
+/// standard error: the message goes to the target's panic handler from a function that cannot
+/// unwind, and the process aborts if the handler tries to unwind.
 #[cold]
 #[inline(never)]
+#[cfg(feature = "std")]
 pub fn out_of_memory() -> ! {
     /// Aborts when dropped: dropped only if the hook unwinds past it.
     struct AbortOnUnwind;
     impl Drop for AbortOnUnwind {
         fn drop(&mut self) {
-            let _ =
-                std::io::stderr().write_all(b"makai: the out-of-memory hook panicked; aborting\n");
-            std::process::abort()
+            crate::abort_with("makai: the out-of-memory hook panicked; aborting")
         }
     }
 
@@ -150,13 +172,13 @@ pub fn out_of_memory() -> ! {
     {
         let guard = AbortOnUnwind;
         hook();
-        std::mem::forget(guard);
+        core::mem::forget(guard);
     }
-    // One write of a static string: formatting machinery could allocate.
-    let _ = std::io::stderr().write_all(b"makai: out of memory, aborting\n");
-    std::process::abort()
+    // A static string, written without formatting machinery (which could allocate).
+    crate::abort_with("makai: out of memory, aborting")
 }
 
 /// Set by the first [`out_of_memory`] call that runs the hook, so a hook that itself runs out
 /// of memory is not re-entered.
+#[cfg(feature = "std")]
 static HOOK_RUNNING: AtomicBool = AtomicBool::new(false);

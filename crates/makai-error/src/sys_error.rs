@@ -1,7 +1,10 @@
 //! [`SysError`]: errno + syscall + optional fd, path and destination path, printed like Node.
 
-use std::borrow::Cow;
-use std::fmt;
+use alloc::borrow::Cow;
+use alloc::boxed::Box;
+use alloc::string::ToString as _;
+use core::fmt;
+#[cfg(feature = "std")]
 use std::path::Path;
 
 use crate::{Errno, Syscall};
@@ -176,6 +179,8 @@ pub type Maybe<T, E = SysError<'static>> = Result<T, E>;
 /// assert_eq!(err.syscall(), Syscall::Open);
 /// ```
 #[inline]
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub fn check(rc: isize, syscall: Syscall) -> Maybe<usize> {
     match usize::try_from(rc) {
         Ok(n) => Ok(n),
@@ -199,6 +204,8 @@ impl<'p> SysError<'p> {
     }
 
     /// The error of `syscall` with the thread's current `errno` ([`Errno::last`]).
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn last(syscall: Syscall) -> SysError<'p> {
         SysError::new(Errno::last(), syscall)
     }
@@ -216,6 +223,8 @@ impl<'p> SysError<'p> {
     /// let e = SysError::from_io_error(&io, Syscall::Open).unwrap();
     /// assert_eq!(e.errno(), Errno::NOENT);
     /// ```
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn from_io_error(err: &std::io::Error, syscall: Syscall) -> Option<SysError<'p>> {
         err.raw_os_error()
             .and_then(Errno::from_raw)
@@ -364,12 +373,16 @@ impl<'p> SysError<'p> {
     /// [`with_path`](SysError::with_path) for a [`Path`] (its bytes as the OS encodes them).
     #[inline]
     #[must_use]
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn with_std_path(self, path: &'p Path) -> SysError<'p> {
         self.with_path(path.as_os_str().as_encoded_bytes())
     }
 
     /// [`with_dest`](SysError::with_dest) for a [`Path`].
     #[must_use]
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn with_std_dest(self, dest: &'p Path) -> SysError<'p> {
         self.with_dest(dest.as_os_str().as_encoded_bytes())
     }
@@ -377,6 +390,7 @@ impl<'p> SysError<'p> {
     /// The earlier name of [`with_std_path`](SysError::with_std_path).
     #[doc(hidden)]
     #[must_use]
+    #[cfg(feature = "std")]
     pub fn with_path_ref(self, path: &'p Path) -> SysError<'p> {
         self.with_std_path(path)
     }
@@ -384,6 +398,7 @@ impl<'p> SysError<'p> {
     /// The earlier name of [`with_std_dest`](SysError::with_std_dest).
     #[doc(hidden)]
     #[must_use]
+    #[cfg(feature = "std")]
     pub fn with_dest_ref(self, dest: &'p Path) -> SysError<'p> {
         self.with_std_dest(dest)
     }
@@ -481,6 +496,8 @@ impl<'p> SysError<'p> {
     /// ```
     #[cfg(unix)]
     #[inline]
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn std_path(&self) -> Option<&Path> {
         use std::os::unix::ffi::OsStrExt;
         self.path()
@@ -503,6 +520,8 @@ impl<'p> SysError<'p> {
     /// let e = SysError::new(Errno::EXIST, Syscall::Mkdir);
     /// assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
     /// ```
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn kind(&self) -> std::io::ErrorKind {
         self.errno().kind()
     }
@@ -524,6 +543,8 @@ impl<'p> SysError<'p> {
     /// assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
     /// assert_eq!(io.to_string(), "ENOENT: no such file or directory, open '/x'");
     /// ```
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn to_io_error_with_context(&self) -> std::io::Error {
         std::io::Error::new(self.kind(), self.clone().into_owned())
     }
@@ -645,8 +666,10 @@ impl fmt::Debug for SysError<'_> {
     }
 }
 
-impl std::error::Error for SysError<'_> {}
+impl core::error::Error for SysError<'_> {}
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl From<SysError<'_>> for std::io::Error {
     /// Keeps `raw_os_error()` (so `kind()` and the OS number survive); the syscall and paths
     /// are dropped, because std's OS-error form has no room for them. Use

@@ -1,6 +1,6 @@
 //! [`Syscall`]: which system call failed, in one byte.
 
-use std::fmt;
+use core::fmt;
 
 macro_rules! syscalls {
     ($($variant:ident $name:literal,)*) => {

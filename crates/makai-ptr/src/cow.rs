@@ -17,14 +17,17 @@
 //! assert_eq!(view.len(), 3);
 //! ```
 
-use std::borrow::{Borrow, Cow};
-use std::cmp::Ordering;
-use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::marker::PhantomData;
-use std::mem::ManuallyDrop;
-use std::ops::{Deref, Range};
-use std::ptr::NonNull;
+use alloc::borrow::{Borrow, Cow};
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::marker::PhantomData;
+use core::mem::ManuallyDrop;
+use core::ops::{Deref, Range};
+use core::ptr::NonNull;
 
 use makai_error::{AllocError, HandleOom};
 
@@ -315,7 +318,7 @@ impl<'a, T> CowSlice<'a, T> {
     pub const fn as_slice(&self) -> &[T] {
         // SAFETY: `ptr` and `len` describe a live slice: either the `&'a [T]` it was built from
         // (alive for `'a`, which outlives `&self`) or the owned box, alive until `self` drops.
-        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len()) }
+        unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len()) }
     }
 
     /// The borrowed slice with its full lifetime `'a`, or `None` when owned.
@@ -333,7 +336,7 @@ impl<'a, T> CowSlice<'a, T> {
             None
         } else {
             // SAFETY: borrowed: `ptr` and `len` come from a `&'a [T]`.
-            Some(unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len()) })
+            Some(unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len()) })
         }
     }
 
@@ -418,7 +421,7 @@ impl<'a, T> CowSlice<'a, T> {
         }
         // SAFETY: owned: `ptr` is the box's pointer with write provenance and `len` elements;
         // `&mut self` makes this the only access for the returned borrow's lifetime.
-        Ok(unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len()) })
+        Ok(unsafe { core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len()) })
     }
 
     /// The elements as an owned box: no copy when already owned (Bun's `takeSlice`).
@@ -726,7 +729,7 @@ impl<T> FromIterator<T> for CowSlice<'_, T> {
 
 impl<'s, T> IntoIterator for &'s CowSlice<'_, T> {
     type Item = &'s T;
-    type IntoIter = std::slice::Iter<'s, T>;
+    type IntoIter = core::slice::Iter<'s, T>;
     #[inline]
     fn into_iter(self) -> Self::IntoIter {
         self.as_slice().iter()
@@ -738,7 +741,7 @@ impl<'s, T> IntoIterator for &'s CowSlice<'_, T> {
 /// target does, so `Borrow` lookups in maps work. `$as` is the inherent accessor.
 macro_rules! view_traits {
     ($T:ident, $Target:ty, $as:ident) => {
-        impl ::std::ops::Deref for $T<'_> {
+        impl ::core::ops::Deref for $T<'_> {
             type Target = $Target;
             #[inline]
             fn deref(&self) -> &$Target {
@@ -746,17 +749,17 @@ macro_rules! view_traits {
             }
         }
 
-        impl ::std::fmt::Debug for $T<'_> {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::fmt::Debug::fmt(self.$as(), f)
+        impl ::core::fmt::Debug for $T<'_> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Debug::fmt(self.$as(), f)
             }
         }
 
-        impl ::std::hash::Hash for $T<'_> {
+        impl ::core::hash::Hash for $T<'_> {
             /// Hashes like the target, so `Borrow` lookups work.
             #[inline]
-            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-                ::std::hash::Hash::hash(self.$as(), state)
+            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
+                ::core::hash::Hash::hash(self.$as(), state)
             }
         }
 
@@ -774,7 +777,7 @@ macro_rules! view_traits {
             }
         }
 
-        impl ::std::borrow::Borrow<$Target> for $T<'_> {
+        impl ::alloc::borrow::Borrow<$Target> for $T<'_> {
             #[inline]
             fn borrow(&self) -> &$Target {
                 self.$as()
@@ -843,7 +846,7 @@ mod tests {
     fn zero_sized_slice_past_isize_max_panics() {
         let huge: &[()] =
             // SAFETY: a slice of zero-sized elements needs no memory; any length is valid.
-            unsafe { std::slice::from_raw_parts(NonNull::<()>::dangling().as_ptr(), usize::MAX) };
+            unsafe { core::slice::from_raw_parts(NonNull::<()>::dangling().as_ptr(), usize::MAX) };
         let _ = CowSlice::borrowed(huge);
     }
 }

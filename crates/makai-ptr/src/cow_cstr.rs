@@ -4,8 +4,11 @@
 //! freed as such; [`len`](CowCStr::len) and [`as_bytes`](CowCStr::as_bytes) exclude it. (Bun's
 //! Rust port left the sentinel out when copying; here it is part of the type's invariant.)
 
-use std::ffi::{CStr, CString, FromBytesWithNulError, c_char};
-use std::fmt;
+use alloc::boxed::Box;
+use alloc::ffi::CString;
+use alloc::vec::Vec;
+use core::ffi::{CStr, FromBytesWithNulError, c_char};
+use core::fmt;
 
 use makai_error::{AllocError, HandleOom};
 
@@ -42,7 +45,7 @@ impl fmt::Display for InteriorNulError {
     }
 }
 
-impl std::error::Error for InteriorNulError {}
+impl core::error::Error for InteriorNulError {}
 
 /// A borrowed-or-owned C string: NUL-terminated, no interior NUL, 16 bytes.
 ///

@@ -1,12 +1,15 @@
 //! [`CowStr<'a>`] (UTF-8) and [`CowBytes<'a>`]: the text and byte forms of
 //! [`CowSlice`], 16 bytes each.
 
-use std::borrow::Cow;
-use std::cmp::Ordering;
-use std::fmt;
-use std::ops::Range;
-use std::str::Utf8Error;
-use std::string::FromUtf8Error;
+use alloc::borrow::Cow;
+use alloc::boxed::Box;
+use alloc::string::FromUtf8Error;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+use core::fmt;
+use core::ops::Range;
+use core::str::Utf8Error;
 
 use makai_error::{AllocError, HandleOom};
 
@@ -143,7 +146,7 @@ impl<'a> CowStr<'a> {
     /// ```
     #[inline]
     pub fn from_utf8(bytes: &'a [u8]) -> Result<Self, Utf8Error> {
-        std::str::from_utf8(bytes).map(Self::borrowed)
+        core::str::from_utf8(bytes).map(Self::borrowed)
     }
 
     /// Takes ownership of `bytes` after checking that they are UTF-8.
@@ -202,7 +205,7 @@ impl<'a> CowStr<'a> {
     #[doc(alias = "slice")]
     pub const fn as_str(&self) -> &str {
         // SAFETY: the bytes are UTF-8 (type invariant).
-        unsafe { std::str::from_utf8_unchecked(self.bytes.as_slice()) }
+        unsafe { core::str::from_utf8_unchecked(self.bytes.as_slice()) }
     }
 
     /// The bytes.
@@ -224,7 +227,7 @@ impl<'a> CowStr<'a> {
     pub const fn as_borrowed(&self) -> Option<&'a str> {
         match self.bytes.as_borrowed() {
             // SAFETY: the bytes are UTF-8 (type invariant).
-            Some(bytes) => Some(unsafe { std::str::from_utf8_unchecked(bytes) }),
+            Some(bytes) => Some(unsafe { core::str::from_utf8_unchecked(bytes) }),
             None => None,
         }
     }
@@ -294,7 +297,7 @@ impl<'a> CowStr<'a> {
         let bytes = self.bytes.try_to_mut()?;
         // SAFETY: the bytes are UTF-8 (type invariant), and `&mut str` only allows edits that
         // keep them UTF-8.
-        Ok(unsafe { std::str::from_utf8_unchecked_mut(bytes) })
+        Ok(unsafe { core::str::from_utf8_unchecked_mut(bytes) })
     }
 
     /// The text as an owned `Box<str>`: no copy when already owned.
@@ -326,7 +329,7 @@ impl<'a> CowStr<'a> {
     pub fn try_into_owned(self) -> Result<Box<str>, AllocError> {
         let bytes = self.bytes.try_into_owned()?;
         // SAFETY: the bytes are UTF-8 (type invariant).
-        Ok(unsafe { std::str::from_boxed_utf8_unchecked(bytes) })
+        Ok(unsafe { alloc::str::from_boxed_utf8_unchecked(bytes) })
     }
 
     /// The text as a `String` (no copy when owned).
@@ -459,6 +462,7 @@ impl AsRef<[u8]> for CowStr<'_> {
 
 crate::cow::view_traits!(CowStr, str, as_str);
 
+#[cfg(feature = "std")]
 impl AsRef<std::ffi::OsStr> for CowStr<'_> {
     #[inline]
     fn as_ref(&self) -> &std::ffi::OsStr {
@@ -466,6 +470,7 @@ impl AsRef<std::ffi::OsStr> for CowStr<'_> {
     }
 }
 
+#[cfg(feature = "std")]
 impl AsRef<std::path::Path> for CowStr<'_> {
     /// So a `CowStr` can name a file: `std::fs::read(&cow)`.
     #[inline]
@@ -542,7 +547,7 @@ impl<'a> TryFrom<CowBytes<'a>> for CowStr<'a> {
     /// otherwise.
     #[inline]
     fn try_from(bytes: CowBytes<'a>) -> Result<Self, CowBytes<'a>> {
-        if std::str::from_utf8(&bytes).is_ok() {
+        if core::str::from_utf8(&bytes).is_ok() {
             Ok(Self { bytes })
         } else {
             Err(bytes)

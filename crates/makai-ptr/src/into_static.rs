@@ -2,9 +2,16 @@
 //! `CowSlice<'a, T>`, `MaybeOwned<'a, T>`, ...) into its `'static` form, copying only what is
 //! borrowed.
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::hash::{BuildHasher, Hash};
+use alloc::borrow::Cow;
+use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::string::String;
+use alloc::vec::Vec;
+#[cfg(feature = "std")]
+use core::hash::{BuildHasher, Hash};
+#[cfg(feature = "std")]
+use std::collections::HashMap;
 
 use crate::{CowCStr, CowSlice, CowStr, MaybeOwned};
 
@@ -224,6 +231,8 @@ impl<T: IntoStatic> IntoStatic for Box<[T]> {
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl<K, V, S> IntoStatic for HashMap<K, V, S>
 where
     K: IntoStatic,
@@ -297,11 +306,11 @@ identity!(
     f64,
     String,
     Box<str>,
-    std::ffi::CString,
-    std::ffi::OsString,
-    std::path::PathBuf,
-    std::time::Duration,
+    alloc::ffi::CString,
+    core::time::Duration,
 );
+#[cfg(feature = "std")]
+identity!(std::ffi::OsString, std::path::PathBuf);
 
 /// `IntoStatic` for tuples, converting each element.
 macro_rules! tuples {

@@ -1,10 +1,12 @@
 //! [`MaybeOwned<'a, T>`]: a value that is either owned (`Box<T>`) or borrowed (`&'a T`), for any
 //! `T`, unsized ones included (Bun's `owned/maybe.zig`).
 
-use std::borrow::Borrow;
-use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::ops::Deref;
+use alloc::borrow::Borrow;
+use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::ops::Deref;
 
 /// Either an owned `Box<T>` or a borrowed `&'a T`. Dropping an owned value drops and frees it;
 /// a borrowed one is left alone.
@@ -204,14 +206,14 @@ impl<T: ?Sized + Eq> Eq for MaybeOwned<'_, T> {}
 
 impl<T: ?Sized + PartialOrd> PartialOrd for MaybeOwned<'_, T> {
     #[inline]
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
         self.get().partial_cmp(other.get())
     }
 }
 
 impl<T: ?Sized + Ord> Ord for MaybeOwned<'_, T> {
     #[inline]
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
         self.get().cmp(other.get())
     }
 }
@@ -254,7 +256,7 @@ impl<T: ?Sized> From<Box<T>> for MaybeOwned<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::Cell;
+    use core::cell::Cell;
 
     struct CountDrops<'c>(&'c Cell<u32>);
     impl Drop for CountDrops<'_> {
@@ -302,7 +304,7 @@ mod tests {
         let boxed = Box::new(Plain { name: "o".into() });
         let addr: *const Plain = &raw const *boxed;
         let mut o = MaybeOwned::Owned(boxed);
-        assert_eq!(std::ptr::from_mut(o.to_mut()).cast_const(), addr);
+        assert_eq!(core::ptr::from_mut(o.to_mut()).cast_const(), addr);
         assert_eq!(&raw const *o.into_owned(), addr);
 
         let s: Box<str> = MaybeOwned::Borrowed("s").into_owned();

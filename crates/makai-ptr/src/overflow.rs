@@ -26,6 +26,5 @@ pub fn check_incremented(old: u32) {
 #[cold]
 #[inline(never)]
 pub fn overflow_abort() -> ! {
-    eprintln!("{OVERFLOW_MESSAGE}");
-    std::process::abort()
+    makai_error::abort_with(OVERFLOW_MESSAGE)
 }

@@ -9,12 +9,12 @@
 //! `Relaxed` and abort once the old count is past `i32::MAX`; decrement with `Release`, and the
 //! handle that brings the count to zero issues an `Acquire` fence before destroying the object.
 
-use std::cell::Cell;
-use std::fmt;
-use std::marker::PhantomData;
-use std::mem::ManuallyDrop;
-use std::ops::Deref;
-use std::ptr::NonNull;
+use core::cell::Cell;
+use core::fmt;
+use core::marker::PhantomData;
+use core::mem::ManuallyDrop;
+use core::ops::Deref;
+use core::ptr::NonNull;
 
 use makai_alloc::{Allocator, Global};
 use makai_error::{AllocError, HandleOom};
@@ -375,7 +375,7 @@ pub unsafe trait RefCounted: Sized {
         unsafe { this.as_ptr().drop_in_place() };
         // SAFETY: 2. the memory came from the global heap with `Layout::new::<Self>()` (what
         // `RefPtr::new` and `Box::new` allocate; `Global` is that heap).
-        unsafe { Global.deallocate(this.cast(), std::alloc::Layout::new::<Self>()) };
+        unsafe { Global.deallocate(this.cast(), core::alloc::Layout::new::<Self>()) };
     }
 }
 
@@ -622,7 +622,7 @@ impl<T: RefCounted> RefPtr<T> {
             1,
             "RefPtr::new: the object's count must start at 1"
         );
-        let block = Global.allocate(std::alloc::Layout::new::<T>())?;
+        let block = Global.allocate(core::alloc::Layout::new::<T>())?;
         let ptr = block.cast::<T>();
         // SAFETY: `block` is a fresh allocation fitting `T` (size and alignment of its layout).
         unsafe { ptr.as_ptr().write(value) };
@@ -826,7 +826,7 @@ impl<T: RefCounted> AsRef<T> for RefPtr<T> {
     }
 }
 
-impl<T: RefCounted> std::borrow::Borrow<T> for RefPtr<T> {
+impl<T: RefCounted> alloc::borrow::Borrow<T> for RefPtr<T> {
     #[inline]
     fn borrow(&self) -> &T {
         self.get()
@@ -854,8 +854,8 @@ impl<T: RefCounted> fmt::Pointer for RefPtr<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::Cell;
-    use std::rc::Rc;
+    use alloc::rc::Rc;
+    use core::cell::Cell;
 
     struct Tracked {
         count: RefCount,

@@ -50,9 +50,12 @@
 //!   `#[serde(with = "makai_ptr::serde_seq")]` (a sequence; deserialized values are owned).
 //! - [`MaybeOwned<'_, T>`] serializes as the `T` and deserializes as an owned `Box<T>`.
 
-use std::ffi::CStr;
-use std::fmt;
-use std::marker::PhantomData;
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::ffi::CStr;
+use core::fmt;
+use core::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, SeqAccess, Unexpected, Visitor};
 use serde::ser::{Serialize, Serializer};
@@ -113,7 +116,7 @@ impl<'de: 'a, 'a> Visitor<'de> for CowStrVisitor<'a> {
     }
 
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<CowStr<'a>, E> {
-        match std::str::from_utf8(v) {
+        match core::str::from_utf8(v) {
             Ok(s) => Ok(CowStr::copy_of(s)),
             Err(_) => Err(E::invalid_value(Unexpected::Bytes(v), &self)),
         }
@@ -257,7 +260,7 @@ impl<'de: 'a, 'a> Visitor<'de> for CowCStrVisitor<'a> {
         if v.last() == Some(&0) {
             v.pop();
         }
-        match std::ffi::CString::new(v) {
+        match alloc::ffi::CString::new(v) {
             Ok(c) => Ok(CowCStr::from_c_string(c)),
             Err(e) => {
                 let bytes = e.into_vec();

@@ -7,13 +7,13 @@
 //! count alone, which makes [`get_mut`](Shared::get_mut) and [`make_mut`](Shared::make_mut)
 //! one load and one compare.
 
-use std::alloc::Layout;
-use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::marker::PhantomData;
-use std::mem::{ManuallyDrop, offset_of};
-use std::ops::Deref;
-use std::ptr::NonNull;
+use core::alloc::Layout;
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::marker::PhantomData;
+use core::mem::{ManuallyDrop, offset_of};
+use core::ops::Deref;
+use core::ptr::NonNull;
 
 use makai_alloc::{Allocator, Global};
 use makai_error::{AllocError, HandleOom};
@@ -367,7 +367,7 @@ macro_rules! shared_type {
             }
         }
 
-        impl<T> std::borrow::Borrow<T> for $name<T> {
+        impl<T> alloc::borrow::Borrow<T> for $name<T> {
             #[inline]
             fn borrow(&self) -> &T {
                 self
@@ -418,14 +418,14 @@ macro_rules! shared_type {
 
         impl<T: PartialOrd> PartialOrd for $name<T> {
             #[inline]
-            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
                 (**self).partial_cmp(&**other)
             }
         }
 
         impl<T: Ord> Ord for $name<T> {
             #[inline]
-            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            fn cmp(&self, other: &Self) -> core::cmp::Ordering {
                 (**self).cmp(&**other)
             }
         }
@@ -499,8 +499,8 @@ unsafe impl<T: Send + Sync> Sync for AtomicShared<T> {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::Cell;
-    use std::rc::Rc;
+    use alloc::rc::Rc;
+    use core::cell::Cell;
 
     struct CountDrops(Rc<Cell<u32>>);
     impl Drop for CountDrops {

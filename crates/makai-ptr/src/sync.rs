@@ -2,7 +2,7 @@
 //! the loom models in `tests/loom.rs` check the very code that ships.
 
 #[cfg(not(makai_loom))]
-pub(crate) use std::sync::atomic::{AtomicU32, Ordering, fence};
+pub(crate) use core::sync::atomic::{AtomicU32, Ordering, fence};
 
 #[cfg(makai_loom)]
 pub(crate) use loom::sync::atomic::{AtomicU32, Ordering, fence};

@@ -27,10 +27,10 @@
 mod payload;
 pub(crate) mod union;
 
-use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::marker::PhantomData;
-use std::ptr::NonNull;
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::marker::PhantomData;
+use core::ptr::NonNull;
 
 pub use payload::TaggedPayload;
 
@@ -420,7 +420,7 @@ mod tests {
         fn scheme_encode_decode(addr in 1usize..(1 << 47), tag in 0usize..65_536, bits in 0u32..6) {
             let base = NonNull::<u64>::dangling().cast::<()>();
             let low = TagScheme::LowBits { bits };
-            let aligned = base.with_addr(std::num::NonZero::new(addr << bits).expect("non-zero"));
+            let aligned = base.with_addr(core::num::NonZero::new(addr << bits).expect("non-zero"));
             let low_tag = tag & ((1 << bits) - 1);
             let word = low.encode(aligned, low_tag).expect("aligned address, tag in range");
             proptest::prop_assert_eq!(low.tag(word), low_tag);
@@ -428,7 +428,7 @@ mod tests {
             if bits > 0 {
                 proptest::prop_assert!(low.encode(aligned, 1 << bits).is_none());
             }
-            let plain = base.with_addr(std::num::NonZero::new(addr).expect("non-zero"));
+            let plain = base.with_addr(core::num::NonZero::new(addr).expect("non-zero"));
             if TagScheme::HIGH_BITS_AVAILABLE {
                 let word = TagScheme::High16.encode(plain, tag).expect("47-bit address");
                 proptest::prop_assert_eq!(TagScheme::High16.tag(word), tag);
@@ -573,7 +573,7 @@ mod tests {
             .map_addr(|a| a | 4)
             .cast::<u64>();
         assert!(TaggedPtr::<u64, 3>::try_new(misaligned, 0).is_none());
-        assert!(TaggedPtr::<u64, 3>::try_from_raw_word(std::ptr::null_mut()).is_none());
+        assert!(TaggedPtr::<u64, 3>::try_from_raw_word(core::ptr::null_mut()).is_none());
         // A word that is only a tag has no address.
         let only_tag = NonNull::from(&x[0]).cast::<()>().as_ptr().with_addr(5);
         assert!(TaggedPtr::<u64, 3>::try_from_raw_word(only_tag).is_none());

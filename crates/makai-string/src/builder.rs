@@ -17,12 +17,14 @@
 //! with [`StringBuilder::count_upper_bound`]; the finishing methods then trim the buffer to
 //! what was appended.
 
-use std::alloc::Layout;
-use std::cell::Cell;
-use std::ffi::CStr;
-use std::fmt;
-use std::mem::ManuallyDrop;
-use std::ptr::{self, NonNull};
+use alloc::boxed::Box;
+use alloc::string::String;
+use core::alloc::Layout;
+use core::cell::Cell;
+use core::ffi::CStr;
+use core::fmt;
+use core::mem::ManuallyDrop;
+use core::ptr::{self, NonNull};
 
 use makai_alloc::{Allocator, Arena, Global};
 use makai_error::{AllocError, HandleOom};
@@ -614,13 +616,13 @@ impl<A: Allocator> Filler<A> {
     pub fn as_str(&self) -> &str {
         let bytes = self.as_bytes();
         if self.raw_bytes.get() {
-            match std::str::from_utf8(bytes) {
+            match core::str::from_utf8(bytes) {
                 Ok(s) => s,
                 Err(e) => not_utf8("as_str", e.valid_up_to()),
             }
         } else {
             // SAFETY: without `append_bytes`, every byte is a copy of a `&str` piece or a NUL.
-            unsafe { std::str::from_utf8_unchecked(bytes) }
+            unsafe { core::str::from_utf8_unchecked(bytes) }
         }
     }
 
@@ -652,7 +654,7 @@ impl<A: Allocator> Filler<A> {
     unsafe fn written(&self, start: *const u8, len: usize) -> &[u8] {
         // SAFETY: the bytes are initialised and inside the block, which lives as long as
         // `&self`; they are behind the cursor, so they are never written again.
-        unsafe { std::slice::from_raw_parts(start, len) }
+        unsafe { core::slice::from_raw_parts(start, len) }
     }
 
     /// Appends `s` and returns the copy inside the buffer.
@@ -675,7 +677,7 @@ impl<A: Allocator> Filler<A> {
         // SAFETY: `write` just filled `s.len()` bytes at `start`.
         let bytes = unsafe { self.written(start, s.len()) };
         // SAFETY: they are a copy of `s`, which is UTF-8.
-        unsafe { std::str::from_utf8_unchecked(bytes) }
+        unsafe { core::str::from_utf8_unchecked(bytes) }
     }
 
     /// Appends raw bytes and returns the copy inside the buffer.
@@ -809,7 +811,7 @@ impl<A: Allocator> Filler<A> {
         // SAFETY: they are copies of `&str` pieces, or of strings and NUL bytes appended by
         // nested `append`/`append_with_nul`/`append_fmt` calls (nested `append_bytes`
         // panics), so they are UTF-8.
-        unsafe { std::str::from_utf8_unchecked(bytes) }
+        unsafe { core::str::from_utf8_unchecked(bytes) }
     }
 
     /// Appends the `Display` output of `value` (counted with
@@ -838,7 +840,7 @@ impl<A: Allocator> Filler<A> {
         // `decimal` is a safe trait method that other crates may implement, so its output is
         // checked (a few ASCII bytes) rather than trusted.
         if let Some(start) = value.decimal(&mut digits)
-            && let Some(Ok(text)) = digits.get(start..).map(std::str::from_utf8)
+            && let Some(Ok(text)) = digits.get(start..).map(core::str::from_utf8)
         {
             return self.append(text);
         }
@@ -862,7 +864,7 @@ impl<A: Allocator> Filler<A> {
     #[track_caller]
     fn check_utf8(&self, what: &str) {
         if self.raw_bytes.get()
-            && let Err(e) = std::str::from_utf8(self.as_bytes())
+            && let Err(e) = core::str::from_utf8(self.as_bytes())
         {
             not_utf8(what, e.valid_up_to());
         }
@@ -915,7 +917,7 @@ impl Filler<Global> {
         let bytes = self.finish_bytes();
         // SAFETY: checked above when raw bytes were appended; otherwise every byte came from
         // a `&str` (or is a NUL).
-        unsafe { std::str::from_boxed_utf8_unchecked(bytes) }
+        unsafe { alloc::str::from_boxed_utf8_unchecked(bytes) }
     }
 
     /// Hands the buffer over as bytes, without copying and without a UTF-8 check (trimmed
@@ -955,7 +957,7 @@ impl Filler<Global> {
                 Err(AllocError) => {
                     // SAFETY: the first `len` bytes are initialised (written by `write`).
                     let copy = Box::<[u8]>::from(unsafe {
-                        std::slice::from_raw_parts(base.as_ptr(), len)
+                        core::slice::from_raw_parts(base.as_ptr(), len)
                     });
                     // SAFETY: the shrink failed, so the block is still live with `old`.
                     unsafe { Global.deallocate(base, old) };
@@ -1006,7 +1008,7 @@ impl<'a> Filler<&'a Arena> {
         let bytes = self.finish_bytes();
         // SAFETY: checked above when raw bytes were appended; otherwise every byte came from
         // a `&str` (or is a NUL).
-        unsafe { std::str::from_utf8_unchecked(bytes) }
+        unsafe { core::str::from_utf8_unchecked(bytes) }
     }
 
     /// Hands the buffer over as bytes that live as long as the arena, without copying and
@@ -1033,7 +1035,7 @@ impl<'a> Filler<&'a Arena> {
         // filler's `Drop` does not run): it stays valid until the arena is reset or dropped,
         // which needs the arena unborrowed, after `'a`. Its first `len` bytes are
         // initialised and nothing writes to them again.
-        unsafe { std::slice::from_raw_parts(base.as_ptr(), len) }
+        unsafe { core::slice::from_raw_parts(base.as_ptr(), len) }
     }
 }
 
@@ -1399,7 +1401,7 @@ impl DisplayLen for crate::SmolStr {
     }
 }
 
-impl DisplayLen for std::borrow::Cow<'_, str> {
+impl DisplayLen for alloc::borrow::Cow<'_, str> {
     #[inline]
     fn display_len(&self) -> usize {
         self.len()

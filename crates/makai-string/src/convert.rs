@@ -28,7 +28,8 @@
 //! assert!(!view.is_owned() && view.as_ptr() == kept.as_ptr());
 //! ```
 
-use std::borrow::Cow;
+use alloc::borrow::Cow;
+use alloc::string::String;
 
 use makai_ptr::{CowStr, IntoStatic};
 

@@ -13,12 +13,14 @@
 //! reference-counted buffers `Str` uses (one `u32` count in a header before the data), so
 //! cloning is one atomic increment.
 
-use std::borrow::Cow;
-use std::cmp::Ordering;
-use std::fmt::{self, Write as _};
-use std::hash::{Hash, Hasher};
-use std::mem::MaybeUninit;
-use std::ptr;
+use alloc::borrow::Cow;
+use alloc::format;
+use alloc::string::String;
+use core::cmp::Ordering;
+use core::fmt::{self, Write as _};
+use core::hash::{Hash, Hasher};
+use core::mem::MaybeUninit;
+use core::ptr;
 
 use makai_error::{AllocError, HandleOom};
 use makai_ptr::CowStr;
@@ -327,8 +329,8 @@ impl EncStr {
     /// assert!(makai_string::EncStr::from_utf8(b"ok").is_ok());
     /// assert!(makai_string::EncStr::from_utf8(b"\xFF").is_err());
     /// ```
-    pub fn from_utf8(bytes: &[u8]) -> Result<EncStr, std::str::Utf8Error> {
-        std::str::from_utf8(bytes).map(EncStr::from)
+    pub fn from_utf8(bytes: &[u8]) -> Result<EncStr, core::str::Utf8Error> {
+        core::str::from_utf8(bytes).map(EncStr::from)
     }
 
     /// Copies Latin-1 bytes (every byte sequence is valid Latin-1). Aborts on allocation
@@ -537,7 +539,7 @@ impl EncStr {
         // SAFETY: `data_ptr` points at `byte_len` initialised bytes that live as long as
         // `self`: inside `self`, in a `'static`, or in a heap buffer `self` holds a
         // reference to.
-        unsafe { std::slice::from_raw_parts(self.data_ptr(), self.byte_len()) }
+        unsafe { core::slice::from_raw_parts(self.data_ptr(), self.byte_len()) }
     }
 
     /// The stored units when the encoding is UTF-16.
@@ -549,7 +551,7 @@ impl EncStr {
         // SAFETY: a UTF-16 string's data holds `len` units, aligned for `u16` (inline: at
         // the start of the 8-aligned `self`; heap: after a word-aligned header; static: from
         // a `&'static [u16]`), alive as long as `self`.
-        unsafe { std::slice::from_raw_parts(data, self.len()) }
+        unsafe { core::slice::from_raw_parts(data, self.len()) }
     }
 
     /// The bytes as Latin-1, when they are: a Latin-1 string, or an ASCII UTF-8 one.
@@ -581,12 +583,12 @@ impl EncStr {
         match self.encoding() {
             Encoding::Utf8 => {
                 // SAFETY: UTF-8 strings are built from `&str` or checked bytes.
-                Some(unsafe { std::str::from_utf8_unchecked(self.bytes()) })
+                Some(unsafe { core::str::from_utf8_unchecked(self.bytes()) })
             }
             Encoding::Latin1 if self.is_ascii() => {
                 // SAFETY: the ASCII flag was computed from these bytes at construction, and
                 // ASCII is UTF-8.
-                Some(unsafe { std::str::from_utf8_unchecked(self.bytes()) })
+                Some(unsafe { core::str::from_utf8_unchecked(self.bytes()) })
             }
             _ => None,
         }
@@ -692,7 +694,7 @@ impl EncStr {
             Encoding::Latin1 => CodePoints::Latin1(self.bytes().iter()),
             Encoding::Utf8 => CodePoints::Utf8(
                 // SAFETY: UTF-8 strings are built from `&str` or checked bytes.
-                unsafe { std::str::from_utf8_unchecked(self.bytes()) }.chars(),
+                unsafe { core::str::from_utf8_unchecked(self.bytes()) }.chars(),
             ),
             Encoding::Utf16 => CodePoints::Utf16(char::decode_utf16(self.units().iter().copied())),
         }
@@ -729,9 +731,9 @@ impl EncStr {
 
 /// Code points of any encoding; a lone surrogate is its own value.
 enum CodePoints<'a> {
-    Latin1(std::slice::Iter<'a, u8>),
-    Utf8(std::str::Chars<'a>),
-    Utf16(std::char::DecodeUtf16<std::iter::Copied<std::slice::Iter<'a, u16>>>),
+    Latin1(core::slice::Iter<'a, u8>),
+    Utf8(core::str::Chars<'a>),
+    Utf16(core::char::DecodeUtf16<core::iter::Copied<core::slice::Iter<'a, u16>>>),
 }
 
 impl Iterator for CodePoints<'_> {
@@ -1033,8 +1035,8 @@ impl From<&EncStr> for String {
     }
 }
 
-impl std::str::FromStr for EncStr {
-    type Err = std::convert::Infallible;
+impl core::str::FromStr for EncStr {
+    type Err = core::convert::Infallible;
 
     fn from_str(s: &str) -> Result<EncStr, Self::Err> {
         Ok(EncStr::from(s))
@@ -1131,7 +1133,7 @@ mod serde_impl {
     impl serde::de::Visitor<'_> for Visitor {
         type Value = EncStr;
 
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
             f.write_str("a string")
         }
 

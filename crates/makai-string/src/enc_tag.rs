@@ -171,6 +171,6 @@ impl EncTag {
     pub(crate) const fn new(v: u8) -> EncTag {
         assert!(v <= ENC_TAG_MAX, "invalid EncStr tag");
         // SAFETY: every value up to `ENC_TAG_MAX` is a variant (the enum lists them all).
-        unsafe { std::mem::transmute::<u8, EncTag>(v) }
+        unsafe { core::mem::transmute::<u8, EncTag>(v) }
     }
 }

@@ -10,12 +10,16 @@
 //! Hashing is `foldhash` (fast, not HashDoS-resistant). An interner fed with text an attacker
 //! chooses freely should be bounded by the caller (interned text is never removed).
 
-use std::cell::RefCell;
-use std::fmt;
-use std::hash::{BuildHasher, Hasher};
+use alloc::vec::Vec;
+use core::cell::RefCell;
+use core::fmt;
+use core::hash::{BuildHasher, Hasher};
+#[cfg(feature = "std")]
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use foldhash::fast::{FixedState, RandomState};
+#[cfg(feature = "std")]
+use foldhash::fast::FixedState;
+use foldhash::fast::RandomState;
 use hashbrown::HashTable;
 use makai_error::{AllocError, HandleOom};
 
@@ -278,6 +282,7 @@ impl<'s> FromIterator<&'s str> for Interner {
 }
 
 /// The number of independently locked shards of a [`SyncInterner`].
+#[cfg(feature = "std")]
 const SHARDS: usize = 32;
 
 /// A thread-safe string interner: the same as [`Interner`], with the table split into
@@ -299,6 +304,8 @@ const SHARDS: usize = 32;
 /// let fast = EVENTS.intern_static("message_delta"); // no count: a clone copies 16 bytes
 /// assert!(fast.is_static() && Str::ptr_eq(&fast, &here));
 /// ```
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub struct SyncInterner {
     shards: [Mutex<HashTable<Str>>; SHARDS],
     state: FixedState,
@@ -306,8 +313,11 @@ pub struct SyncInterner {
 
 /// The fixed seed of [`SyncInterner`]'s hasher (a `const` constructor cannot draw a random
 /// one). Any odd 64-bit constant works.
+#[cfg(feature = "std")]
 const SYNC_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl SyncInterner {
     /// An empty interner; allocates nothing, usable in a `static`.
     ///
@@ -457,12 +467,16 @@ impl SyncInterner {
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl Default for SyncInterner {
     fn default() -> SyncInterner {
         SyncInterner::new()
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl fmt::Debug for SyncInterner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SyncInterner")

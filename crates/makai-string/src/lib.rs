@@ -1,5 +1,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(not(feature = "std"), no_std)]
 #![doc = include_str!("../README.md")]
+
+extern crate alloc;
 
 mod builder;
 mod common;
@@ -22,11 +25,17 @@ mod zstr;
 
 pub use builder::{DisplayLen, Filler, StringBuilder};
 pub use enc_str::{EncStr, Encoding};
-pub use interner::{Interner, SyncInterner};
+pub use interner::Interner;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use interner::SyncInterner;
 pub use makai_error::AllocError;
 /// The string [`EncStr::to_utf8`] returns (re-exported from makai-ptr).
 pub use makai_ptr::CowStr;
-pub use path_buffer::{PATH_MAX, PathBuffer, PathBufferError, PooledPathBuffer, path_buffer};
+pub use path_buffer::{PATH_MAX, PathBuffer, PathBufferError};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use path_buffer::{PooledPathBuffer, path_buffer};
 pub use shared::Str;
 pub use smol::SmolStr;
 pub use zstr::{ZStr, ZStrError};

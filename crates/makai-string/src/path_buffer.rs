@@ -1,9 +1,13 @@
 //! [`PathBuffer`]: a `PATH_MAX`-byte inline buffer that builds NUL-terminated paths without
 //! allocating, and [`path_buffer`], a per-thread pool of them behind an RAII guard.
 
-use std::cell::RefCell;
-use std::fmt;
-use std::ops::{Deref, DerefMut};
+#[cfg(feature = "std")]
+use alloc::boxed::Box;
+#[cfg(feature = "std")]
+use core::cell::RefCell;
+use core::fmt;
+#[cfg(feature = "std")]
+use core::ops::{Deref, DerefMut};
 
 use crate::ZStr;
 
@@ -70,8 +74,10 @@ impl fmt::Display for PathBufferError {
     }
 }
 
-impl std::error::Error for PathBufferError {}
+impl core::error::Error for PathBufferError {}
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl From<PathBufferError> for std::io::Error {
     fn from(e: PathBufferError) -> std::io::Error {
         let kind = match e {
@@ -100,6 +106,8 @@ impl From<PathBufferError> for std::io::Error {
 /// # }
 /// assert_eq!(open_cfg(b"a\0b").unwrap_err().errno(), Some(Errno::INVAL));
 /// ```
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl From<PathBufferError> for makai_error::FsError {
     fn from(e: PathBufferError) -> makai_error::FsError {
         let errno = match e {
@@ -217,7 +225,8 @@ impl PathBuffer {
     /// let p = makai_string::PathBuffer::from_bytes("/etc").unwrap();
     /// assert!(p.as_path().is_absolute());
     /// ```
-    #[cfg(unix)]
+    #[cfg(all(unix, feature = "std"))]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn as_path(&self) -> &std::path::Path {
         self.as_zstr().as_path()
     }
@@ -435,7 +444,8 @@ impl AsRef<[u8]> for PathBuffer {
     }
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, feature = "std"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl AsRef<std::path::Path> for PathBuffer {
     fn as_ref(&self) -> &std::path::Path {
         self.as_path()
@@ -443,8 +453,10 @@ impl AsRef<std::path::Path> for PathBuffer {
 }
 
 /// How many free buffers a thread keeps; more are freed when their guards drop.
+#[cfg(feature = "std")]
 const POOL_KEEP: usize = 8;
 
+#[cfg(feature = "std")]
 thread_local! {
     /// Free buffers of this thread, most recently returned last.
     static POOL: RefCell<Vec<Box<PathBuffer>>> = const { RefCell::new(Vec::new()) };
@@ -474,6 +486,8 @@ thread_local! {
 /// assert_eq!(bytes, z.as_bytes());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub struct PooledPathBuffer {
     /// Always `Some` until `drop` takes it.
     buf: Option<Box<PathBuffer>>,
@@ -497,6 +511,8 @@ pub struct PooledPathBuffer {
 /// assert!(a.is_empty() && b.is_empty());
 /// ```
 #[doc(alias = "path_buffer_pool")]
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub fn path_buffer() -> PooledPathBuffer {
     let pooled = POOL.try_with(|pool| pool.borrow_mut().pop()).ok().flatten();
     PooledPathBuffer {
@@ -504,6 +520,8 @@ pub fn path_buffer() -> PooledPathBuffer {
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl PooledPathBuffer {
     /// How many free buffers this thread's pool holds now (for tests and diagnostics).
     ///
@@ -517,6 +535,8 @@ impl PooledPathBuffer {
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl Deref for PooledPathBuffer {
     type Target = PathBuffer;
 
@@ -525,12 +545,16 @@ impl Deref for PooledPathBuffer {
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl DerefMut for PooledPathBuffer {
     fn deref_mut(&mut self) -> &mut PathBuffer {
         self.buf.as_deref_mut().expect("present until drop")
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl Drop for PooledPathBuffer {
     fn drop(&mut self) {
         let Some(mut buf) = self.buf.take() else {
@@ -547,24 +571,32 @@ impl Drop for PooledPathBuffer {
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl AsRef<ZStr> for PooledPathBuffer {
     fn as_ref(&self) -> &ZStr {
         self.as_zstr()
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl AsRef<[u8]> for PooledPathBuffer {
     fn as_ref(&self) -> &[u8] {
         self.as_bytes()
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl AsRef<std::path::Path> for PooledPathBuffer {
     fn as_ref(&self) -> &std::path::Path {
         self.as_path()
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl fmt::Debug for PooledPathBuffer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("PooledPathBuffer").field(&**self).finish()

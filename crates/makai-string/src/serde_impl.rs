@@ -1,7 +1,8 @@
 //! `serde` support (feature `serde`): both types serialize as a string and deserialize from
 //! one, taking an owned `String` without copying when the format hands one over.
 
-use std::fmt;
+use alloc::string::String;
+use core::fmt;
 
 use serde::de::{Deserialize, Deserializer, Error, Visitor};
 use serde::ser::{Serialize, Serializer};
@@ -9,7 +10,7 @@ use serde::ser::{Serialize, Serializer};
 use crate::{SmolStr, Str};
 
 /// Builds `T` from whatever string the deserializer offers.
-struct StrVisitor<T>(std::marker::PhantomData<T>);
+struct StrVisitor<T>(core::marker::PhantomData<T>);
 
 impl<T: for<'a> From<&'a str> + From<String>> Visitor<'_> for StrVisitor<T> {
     type Value = T;
@@ -27,7 +28,7 @@ impl<T: for<'a> From<&'a str> + From<String>> Visitor<'_> for StrVisitor<T> {
     }
 
     fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<T, E> {
-        std::str::from_utf8(v)
+        core::str::from_utf8(v)
             .map(T::from)
             .map_err(|_| E::invalid_value(serde::de::Unexpected::Bytes(v), &self))
     }
@@ -43,7 +44,7 @@ macro_rules! serde_impls {
 
         impl<'de> Deserialize<'de> for $T {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<$T, D::Error> {
-                deserializer.deserialize_string(StrVisitor(std::marker::PhantomData))
+                deserializer.deserialize_string(StrVisitor(core::marker::PhantomData))
             }
         }
     };

@@ -1,7 +1,9 @@
 //! [`Str`]: an immutable, shareable string in 16 bytes with O(1) clones.
 
-use std::mem::ManuallyDrop;
-use std::ptr::{self, NonNull};
+use alloc::boxed::Box;
+use alloc::string::String;
+use core::mem::ManuallyDrop;
+use core::ptr::{self, NonNull};
 
 use makai_alloc::Global;
 use makai_error::{AllocError, HandleOom};
@@ -176,8 +178,8 @@ impl Str {
     /// assert_eq!(Str::from_utf8("é".as_bytes()).unwrap(), "é");
     /// assert!(Str::from_utf8(&[0xC3]).is_err());
     /// ```
-    pub fn from_utf8(bytes: &[u8]) -> Result<Str, std::str::Utf8Error> {
-        std::str::from_utf8(bytes).map(Str::from)
+    pub fn from_utf8(bytes: &[u8]) -> Result<Str, core::str::Utf8Error> {
+        core::str::from_utf8(bytes).map(Str::from)
     }
 
     /// The length in bytes.

@@ -1,7 +1,9 @@
 //! [`SmolStr`]: a mutable string in 16 bytes, inline up to 16 bytes, that freezes into a
 //! [`Str`] without copying.
 
-use std::fmt;
+use alloc::boxed::Box;
+use alloc::string::String;
+use core::fmt;
 
 use makai_error::{AllocError, HandleOom};
 
@@ -127,8 +129,8 @@ impl SmolStr {
     /// assert_eq!(SmolStr::from_utf8(b"ok").unwrap(), "ok");
     /// assert!(SmolStr::from_utf8(b"\xff").is_err());
     /// ```
-    pub fn from_utf8(bytes: &[u8]) -> Result<SmolStr, std::str::Utf8Error> {
-        std::str::from_utf8(bytes).map(SmolStr::from)
+    pub fn from_utf8(bytes: &[u8]) -> Result<SmolStr, core::str::Utf8Error> {
+        core::str::from_utf8(bytes).map(SmolStr::from)
     }
 
     /// The length in bytes.
@@ -201,7 +203,7 @@ impl SmolStr {
         // them UTF-8 (so byte 15 of a 16-byte inline string stays a valid last byte).
         let bytes = unsafe { self.repr.as_bytes_mut() };
         // SAFETY: the bytes are UTF-8 (see above).
-        unsafe { std::str::from_utf8_unchecked_mut(bytes) }
+        unsafe { core::str::from_utf8_unchecked_mut(bytes) }
     }
 
     /// Appends `s`.
@@ -447,7 +449,7 @@ impl fmt::Write for SmolStr {
     }
 }
 
-impl std::ops::DerefMut for SmolStr {
+impl core::ops::DerefMut for SmolStr {
     #[inline]
     fn deref_mut(&mut self) -> &mut str {
         self.as_mut_str()

@@ -1,8 +1,9 @@
 //! [`ZStr`]: borrowed NUL-terminated bytes that know their length (Zig's `[:0]const u8`,
 //! Bun's `stringZ`), and the [`zstr!`](crate::zstr!) literal macro.
 
-use std::ffi::{CStr, c_char};
-use std::fmt;
+use alloc::borrow::ToOwned as _;
+use core::ffi::{CStr, c_char};
+use core::fmt;
 
 /// A borrowed NUL-terminated byte string whose length is known: `len` is O(1), unlike
 /// [`CStr::count_bytes`] on some platforms and `strlen` in C.
@@ -72,7 +73,7 @@ impl fmt::Display for ZStrError {
     }
 }
 
-impl std::error::Error for ZStrError {}
+impl core::error::Error for ZStrError {}
 
 impl ZStr {
     /// The empty string (just the NUL).
@@ -149,7 +150,7 @@ impl ZStr {
         debug_assert!(!bytes.is_empty() && bytes[bytes.len() - 1] == 0);
         // SAFETY: `ZStr` is `repr(transparent)` over `[u8]`, so the fat pointers have the same
         // layout and metadata; the caller guarantees the invariant.
-        unsafe { &*(std::ptr::from_ref::<[u8]>(bytes) as *const ZStr) }
+        unsafe { &*(core::ptr::from_ref::<[u8]>(bytes) as *const ZStr) }
     }
 
     /// Views a `CStr` as a `ZStr` (measuring it once).
@@ -237,8 +238,8 @@ impl ZStr {
     /// ```
     /// assert_eq!(makai_string::zstr!("ok").to_str(), Ok("ok"));
     /// ```
-    pub const fn to_str(&self) -> Result<&str, std::str::Utf8Error> {
-        std::str::from_utf8(self.as_bytes())
+    pub const fn to_str(&self) -> Result<&str, core::str::Utf8Error> {
+        core::str::from_utf8(self.as_bytes())
     }
 
     /// The bytes as a path (Unix paths are bytes).
@@ -246,7 +247,8 @@ impl ZStr {
     /// ```
     /// assert_eq!(makai_string::zstr!("/tmp").as_path(), std::path::Path::new("/tmp"));
     /// ```
-    #[cfg(unix)]
+    #[cfg(all(unix, feature = "std"))]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn as_path(&self) -> &std::path::Path {
         use std::os::unix::ffi::OsStrExt;
         std::path::Path::new(std::ffi::OsStr::from_bytes(self.as_bytes()))
@@ -312,19 +314,19 @@ impl PartialEq for ZStr {
 impl Eq for ZStr {}
 
 impl PartialOrd for ZStr {
-    fn partial_cmp(&self, other: &ZStr) -> Option<std::cmp::Ordering> {
+    fn partial_cmp(&self, other: &ZStr) -> Option<core::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for ZStr {
-    fn cmp(&self, other: &ZStr) -> std::cmp::Ordering {
+    fn cmp(&self, other: &ZStr) -> core::cmp::Ordering {
         self.as_bytes().cmp(other.as_bytes())
     }
 }
 
-impl std::hash::Hash for ZStr {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+impl core::hash::Hash for ZStr {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
         self.as_bytes().hash(state);
     }
 }
@@ -371,7 +373,8 @@ impl AsRef<CStr> for ZStr {
     }
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, feature = "std"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl AsRef<std::path::Path> for ZStr {
     fn as_ref(&self) -> &std::path::Path {
         self.as_path()
@@ -390,8 +393,8 @@ impl<'a> From<&'a ZStr> for &'a CStr {
     }
 }
 
-impl From<&ZStr> for std::ffi::CString {
-    fn from(s: &ZStr) -> std::ffi::CString {
+impl From<&ZStr> for alloc::ffi::CString {
+    fn from(s: &ZStr) -> alloc::ffi::CString {
         s.as_c_str().to_owned()
     }
 }

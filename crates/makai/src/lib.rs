@@ -1,4 +1,5 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(not(feature = "std"), no_std)]
 #![doc = include_str!("../README.md")]
 #![doc = ""]
 #![doc = include_str!("../GUIDE.md")]
@@ -70,16 +71,27 @@ pub mod task {
 #[cfg_attr(docsrs, doc(cfg(feature = "error")))]
 #[doc(no_inline)]
 pub use makai_error::{
-    AllocError, Errno, Fd, FsError, HandleOom, Maybe, OomError, SysError, Syscall,
+    AllocError, Errno, Fd, HandleOom, Maybe, OomError, SysError, Syscall,
     cleanup::{defer, errdefer},
 };
+
+#[cfg(all(feature = "error", feature = "std"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "error", feature = "std"))))]
+#[doc(no_inline)]
+pub use makai_error::FsError;
 
 #[cfg(feature = "alloc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 #[doc(no_inline)]
 pub use makai_alloc::{
-    Allocator, Arena, ArenaBox, ArenaPool, BufferFallback, DebugScope, Failing, Global, LeakReport,
-    MiHeap, Mimalloc, NoAlloc, NullableAllocator, PooledArena, StackFallback, Tracked,
+    Allocator, Arena, ArenaBox, BufferFallback, Global, NoAlloc, NullableAllocator, StackFallback,
+};
+
+#[cfg(all(feature = "alloc", feature = "std"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "alloc", feature = "std"))))]
+#[doc(no_inline)]
+pub use makai_alloc::{
+    ArenaPool, DebugScope, Failing, LeakReport, MiHeap, Mimalloc, PooledArena, Tracked,
 };
 
 #[cfg(feature = "ptr")]
@@ -94,9 +106,13 @@ pub use makai_ptr::{
 #[cfg_attr(docsrs, doc(cfg(feature = "string")))]
 #[doc(no_inline)]
 pub use makai_string::{
-    EncStr, Encoding, Interner, PathBuffer, SmolStr, Str, StringBuilder, SyncInterner, ZStr,
-    encode, path_buffer, zstr,
+    EncStr, Encoding, Interner, PathBuffer, SmolStr, Str, StringBuilder, ZStr, encode, zstr,
 };
+
+#[cfg(all(feature = "string", feature = "std"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "string", feature = "std"))))]
+#[doc(no_inline)]
+pub use makai_string::{SyncInterner, path_buffer};
 
 #[cfg(feature = "collections")]
 #[cfg_attr(docsrs, doc(cfg(feature = "collections")))]
@@ -122,8 +138,13 @@ pub mod prelude {
     #[cfg_attr(docsrs, doc(cfg(feature = "error")))]
     #[doc(no_inline)]
     pub use crate::{
-        AllocError, Errno, FsError, HandleOom, Maybe, OomError, SysError, Syscall, defer, errdefer,
+        AllocError, Errno, HandleOom, Maybe, OomError, SysError, Syscall, defer, errdefer,
     };
+
+    #[cfg(all(feature = "error", feature = "std"))]
+    #[cfg_attr(docsrs, doc(cfg(all(feature = "error", feature = "std"))))]
+    #[doc(no_inline)]
+    pub use crate::FsError;
 
     #[cfg(feature = "alloc")]
     #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]

@@ -4,7 +4,7 @@
 //! The release form is the private `Bare<A>`, which is compiled (and unit-tested) in every
 //! profile; only the choice of `DebugScope`'s field depends on `debug_assertions`.
 
-use std::fmt;
+use core::fmt;
 
 use makai_error::AllocError;
 
@@ -262,7 +262,7 @@ unsafe impl<A: Allocator> Allocator for Bare<A> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::alloc::Layout;
+    use core::alloc::Layout;
 
     #[test]
     fn bare_forwards_everything() {

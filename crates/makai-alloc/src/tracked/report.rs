@@ -1,8 +1,8 @@
 //! What a [`Tracked`](super::Tracked) reports: [`Stats`], [`Leak`] and [`LeakReport`].
 
+use alloc::sync::Arc;
+use core::fmt;
 use std::backtrace::Backtrace;
-use std::fmt;
-use std::sync::Arc;
 
 use super::state::Record;
 use super::trace::Trace;
@@ -376,7 +376,7 @@ impl fmt::Debug for LeakReport {
     }
 }
 
-impl std::error::Error for LeakReport {}
+impl core::error::Error for LeakReport {}
 
 #[cfg(test)]
 mod tests {

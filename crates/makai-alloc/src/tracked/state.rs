@@ -6,10 +6,10 @@
 //! Addresses are stored as `usize` keys only (never dereferenced), which keeps the state `Send`
 //! and free of provenance questions.
 
-use std::alloc::Layout;
+use alloc::sync::Arc;
+use core::alloc::Layout;
+use core::hash::{BuildHasherDefault, Hasher};
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
 
 use super::report::{Leak, Stats};
 use super::trace::Trace;
@@ -147,8 +147,8 @@ impl State {
 
     /// Takes the recorded anomalies out: the kept messages and how many more were dropped.
     pub(crate) fn take_anomalies(&mut self) -> (Vec<String>, usize) {
-        let dropped = std::mem::take(&mut self.anomalies_dropped);
-        (std::mem::take(&mut self.anomalies), dropped)
+        let dropped = core::mem::take(&mut self.anomalies_dropped);
+        (core::mem::take(&mut self.anomalies), dropped)
     }
 
     pub(crate) fn has_anomalies(&self) -> bool {

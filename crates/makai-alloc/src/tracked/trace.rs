@@ -9,8 +9,8 @@
 //! drops the allocator's own frames and the runtime's, and keeps the configured depth. If the
 //! text ever has another shape, the report falls back to the first lines of it unparsed.
 
+use core::fmt;
 use std::backtrace::{Backtrace, BacktraceStatus};
-use std::fmt;
 
 /// Symbol prefixes of frames that never say where user code allocated: the standard library,
 /// the test harness, and the allocator and container layers between the caller and `Tracked`.

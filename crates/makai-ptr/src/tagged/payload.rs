@@ -1,8 +1,9 @@
 //! [`TaggedPayload`]: the pointer kinds a tagged union can hold, and how each one travels
 //! through a raw pointer and back.
 
-use std::mem::ManuallyDrop;
-use std::ptr::NonNull;
+use alloc::boxed::Box;
+use core::mem::ManuallyDrop;
+use core::ptr::NonNull;
 
 use crate::{RefCounted, RefPtr};
 

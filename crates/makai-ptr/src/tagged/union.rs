@@ -6,8 +6,8 @@
 //! [`TagScheme`](super::TagScheme) and the generic functions below, so the expansion holds only
 //! the per-variant `match`es.
 
-use std::marker::PhantomData;
-use std::ptr::NonNull;
+use core::marker::PhantomData;
+use core::ptr::NonNull;
 
 use super::{TagScheme, TaggedPayload};
 
@@ -76,8 +76,8 @@ impl<P> RawUnion<P> {
     }
 }
 
-impl<P> std::fmt::Debug for RawUnion<P> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<P> core::fmt::Debug for RawUnion<P> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "RawUnion({:p})", self.word)
     }
 }

@@ -49,7 +49,9 @@
 //! assert_eq!(encode::first_non_ascii(latin1), Some(3));
 //! ```
 
-use std::fmt;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
 
 use makai_error::{AllocError, HandleOom};
 
@@ -155,7 +157,7 @@ impl fmt::Display for BufferTooSmall {
     }
 }
 
-impl std::error::Error for BufferTooSmall {}
+impl core::error::Error for BufferTooSmall {}
 
 // ---------------------------------------------------------------------------------------
 // ASCII and validation
@@ -566,7 +568,7 @@ fn decode_invalid(rest: &[u8]) -> (u16, usize) {
         return (0xD000 | u16::from(b1 & 0x3F) << 6 | u16::from(b2 & 0x3F), 3);
     }
     let window = &rest[..rest.len().min(4)];
-    let used = match std::str::from_utf8(window) {
+    let used = match core::str::from_utf8(window) {
         // `error_len` is the maximal invalid subpart (what `from_utf8_lossy` replaces);
         // `None` means the input ends inside a sequence, which is one replacement.
         Err(e) if e.valid_up_to() == 0 => e.error_len().unwrap_or(window.len()),
@@ -771,7 +773,7 @@ const SLACK_BYTES: usize = 64;
 /// Gives back a worst-case allocation's unused tail when it is more than [`SLACK_BYTES`].
 #[inline]
 fn trim<T>(v: &mut Vec<T>) {
-    if (v.capacity() - v.len()) * std::mem::size_of::<T>() > SLACK_BYTES {
+    if (v.capacity() - v.len()) * core::mem::size_of::<T>() > SLACK_BYTES {
         v.shrink_to_fit();
     }
 }
@@ -851,7 +853,7 @@ pub fn utf16_to_string(src: &[u16]) -> String {
 pub fn try_utf16_to_string(src: &[u16]) -> Result<String, AllocError> {
     let (mut bytes, well_formed) = utf16_to_wtf8_vec(src)?;
     if well_formed {
-        debug_assert!(std::str::from_utf8(&bytes).is_ok());
+        debug_assert!(core::str::from_utf8(&bytes).is_ok());
         // SAFETY: well-formed UTF-16 converts to valid UTF-8 (every backend encodes each
         // decoded code point by the UTF-8 rules).
         return Ok(unsafe { String::from_utf8_unchecked(bytes) });

@@ -85,7 +85,7 @@ pub(super) unsafe fn latin1_to_utf16(src: &[u8], dst: &mut [u16]) {
 
 /// Whether `src` is valid UTF-8.
 pub(super) fn is_utf8(src: &[u8]) -> bool {
-    std::str::from_utf8(src).is_ok()
+    core::str::from_utf8(src).is_ok()
 }
 
 /// Whether `src` is well-formed UTF-16.
@@ -142,7 +142,7 @@ pub(super) unsafe fn valid_utf16_to_utf8(src: &[u16], dst: &mut [u8]) -> usize {
 
 /// How many leading bytes of `src` are valid UTF-8.
 pub(super) fn utf8_valid_up_to(src: &[u8]) -> usize {
-    match std::str::from_utf8(src) {
+    match core::str::from_utf8(src) {
         Ok(_) => src.len(),
         Err(e) => e.valid_up_to(),
     }
@@ -167,7 +167,7 @@ pub(super) fn utf16_len_from_valid_utf8(src: &[u8]) -> usize {
 /// None beyond the signature (see [`latin1_to_utf8`]); callers guarantee that `src` is
 /// valid UTF-8 and `dst.len() >= utf16_len_from_valid_utf8(src)`.
 pub(super) unsafe fn valid_utf8_to_utf16(src: &[u8], dst: &mut [u16]) -> usize {
-    let text = std::str::from_utf8(src).expect("the caller checked that the input is UTF-8");
+    let text = core::str::from_utf8(src).expect("the caller checked that the input is UTF-8");
     let mut w = 0;
     for unit in text.encode_utf16() {
         dst[w] = unit;

@@ -2,9 +2,9 @@
 //! buffer), kept where it is, behind a small separate header that holds the count, the
 //! block's size, and how to free it.
 
-use std::alloc::Layout;
-use std::mem::offset_of;
-use std::ptr::{self, NonNull};
+use core::alloc::Layout;
+use core::mem::offset_of;
+use core::ptr::{self, NonNull};
 
 use makai_alloc::{Allocator, Global};
 

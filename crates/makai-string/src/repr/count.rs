@@ -8,7 +8,7 @@
 //! read-modify-write; a string built, used and dropped by one owner never pays a locked
 //! instruction.
 
-use std::ptr::NonNull;
+use core::ptr::NonNull;
 
 use super::{EXT_TAG, Repr, adopted, heap};
 use crate::sync::{AtomicU32, Ordering, fence};

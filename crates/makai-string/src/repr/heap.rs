@@ -5,8 +5,8 @@
 //! at 16 bytes (a 4-byte count, padding, an 8-byte capacity) so the data stays 16-aligned
 //! for `memcpy` and `SmolStr` can grow in place.
 
-use std::alloc::Layout;
-use std::ptr::{self, NonNull};
+use core::alloc::Layout;
+use core::ptr::{self, NonNull};
 
 use makai_alloc::{Allocator, Global};
 use makai_error::AllocError;

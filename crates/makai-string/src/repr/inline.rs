@@ -193,7 +193,7 @@ impl Repr {
         // SAFETY: 16 initialised bytes; byte 15 is a length tag (at most 0xCF) or, for 16
         // bytes, the last byte of UTF-8 (below 0xC0); bytes past `len` are zero; the data is
         // UTF-8 (`s` is a `&str`). Both are 16 bytes; `transmute` ignores alignment.
-        unsafe { std::mem::transmute::<[u64; 2], Repr>(words) }
+        unsafe { core::mem::transmute::<[u64; 2], Repr>(words) }
     }
 
     /// Equality of two representations, any forms.
@@ -222,9 +222,9 @@ impl Repr {
             // SAFETY: a static or heap form's word points at its `n` bytes, which live as
             // long as the representation (a `'static` string, or a buffer it holds a
             // reference to).
-            let a = unsafe { std::slice::from_raw_parts(self.word(), n) };
+            let a = unsafe { core::slice::from_raw_parts(self.word(), n) };
             // SAFETY: as above, for `other` (same form, same length).
-            let b = unsafe { std::slice::from_raw_parts(other.word(), n) };
+            let b = unsafe { core::slice::from_raw_parts(other.word(), n) };
             return bytes_eq(a, b);
         }
         bytes_eq(self.as_bytes(), other.as_bytes())
@@ -280,7 +280,7 @@ fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
         }
         return same;
     }
-    std::ptr::eq(a.as_ptr(), b.as_ptr()) || a == b
+    core::ptr::eq(a.as_ptr(), b.as_ptr()) || a == b
 }
 
 #[cfg(test)]

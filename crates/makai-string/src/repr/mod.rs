@@ -36,8 +36,8 @@ mod heap;
 mod inline;
 mod unique;
 
-use std::mem::MaybeUninit;
-use std::ptr::{self, NonNull};
+use core::mem::MaybeUninit;
+use core::ptr::{self, NonNull};
 
 pub(crate) use adopted::adopt;
 pub(crate) use heap::alloc as alloc_heap;
@@ -112,7 +112,7 @@ impl Repr {
     const unsafe fn from_bytes(bytes: [u8; 16]) -> Repr {
         // SAFETY: `Repr` is 16 bytes with no padding; the pointer word is `MaybeUninit`, the
         // middle bytes are plain `u8`s and byte 15 is a valid `LastByte` (caller's contract).
-        unsafe { std::mem::transmute::<[u8; 16], Repr>(bytes) }
+        unsafe { core::mem::transmute::<[u8; 16], Repr>(bytes) }
     }
 
     /// Borrows a `&'static str` (the static form).
@@ -201,7 +201,7 @@ impl Repr {
             i += 1;
         }
         // SAFETY: the tag is a pointer tag (caller's contract), at most `LAST_BYTE_MAX`.
-        let last = unsafe { std::mem::transmute::<u8, LastByte>(tag) };
+        let last = unsafe { core::mem::transmute::<u8, LastByte>(tag) };
         Repr {
             ptr: MaybeUninit::new(ptr),
             mid,
@@ -346,14 +346,14 @@ impl Repr {
         // SAFETY: `data_ptr` points at `len` initialised bytes that live as long as `self`:
         // inside `self` for inline strings, in a `'static` string, or in a buffer this
         // representation holds a reference to.
-        unsafe { std::slice::from_raw_parts(self.data_ptr(), self.len()) }
+        unsafe { core::slice::from_raw_parts(self.data_ptr(), self.len()) }
     }
 
     /// The string.
     #[inline(always)]
     pub(crate) fn as_str(&self) -> &str {
         // SAFETY: the bytes are UTF-8 (type invariant).
-        unsafe { std::str::from_utf8_unchecked(self.as_bytes()) }
+        unsafe { core::str::from_utf8_unchecked(self.as_bytes()) }
     }
 
     /// The sixteen bytes (used for inline strings, where they are the whole value).
@@ -362,7 +362,7 @@ impl Repr {
         // SAFETY: every byte is initialised and `Repr` has no padding; a pointer word turns
         // into plain bytes (provenance is dropped, which is allowed), and for an inline string
         // there is no pointer at all.
-        unsafe { std::mem::transmute::<Repr, [u8; 16]>(*self) }
+        unsafe { core::mem::transmute::<Repr, [u8; 16]>(*self) }
     }
 }
 

@@ -2,8 +2,8 @@
 //! growth operations on it. Here, and only here, an inline string turns into a heap buffer
 //! and a heap buffer is re-tagged with a new length.
 
-use std::ops::Deref;
-use std::ptr::{self, NonNull};
+use core::ops::Deref;
+use core::ptr::{self, NonNull};
 
 use makai_error::{AllocError, HandleOom};
 
@@ -62,7 +62,7 @@ impl Unique {
     #[inline(always)]
     pub(crate) fn into_shared(self) -> Repr {
         let repr = self.0;
-        std::mem::forget(self);
+        core::mem::forget(self);
         repr
     }
 
@@ -106,7 +106,7 @@ impl Unique {
             self.0.word().cast_mut()
         };
         // SAFETY: `len` initialised bytes at `data`, borrowed mutably through `self`.
-        unsafe { std::slice::from_raw_parts_mut(data, len) }
+        unsafe { core::slice::from_raw_parts_mut(data, len) }
     }
 
     /// Appends `s`.
@@ -178,7 +178,7 @@ impl Unique {
     fn set_inline_tag(&mut self, len: usize) {
         debug_assert!(self.0.is_inline() && len < INLINE_CAP);
         // SAFETY: `SHORT_TAG + len <= 0xCF` is a `LastByte`.
-        self.0.last = unsafe { std::mem::transmute::<u8, LastByte>(SHORT_TAG + len as u8) };
+        self.0.last = unsafe { core::mem::transmute::<u8, LastByte>(SHORT_TAG + len as u8) };
     }
 
     /// Shortens the string to `new_len` bytes; does nothing if it is not longer.
