@@ -40,8 +40,47 @@ fn unpublished(sh: &Shell) -> Result<Vec<String>> {
     Ok(names)
 }
 
+/// Removes the sources cargo extracted from earlier runs' local overlay registries (the
+/// `.crate` files `cargo package --workspace` verifies against). Cargo extracts a registry
+/// crate once per registry path and reuses the directory while its `.cargo-ok` marker exists,
+/// so a second run from the same checkout path would verify against the *previous* run's
+/// makai sources: a crate that uses an item added since fails to build (or, worse, a removed
+/// item still builds). The overlay registries are the `registry/src` entries whose name does
+/// not start with an index host (`-<hash>`); only their `makai*` directories are removed.
+fn remove_stale_overlay_sources() -> Result<usize> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let src = home.join("registry").join("src");
+    let Ok(registries) = std::fs::read_dir(&src) else {
+        return Ok(0);
+    };
+    let mut removed = 0;
+    for registry in registries {
+        let registry = registry?;
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for krate in std::fs::read_dir(registry.path())? {
+            let krate = krate?;
+            if krate.file_name().to_string_lossy().starts_with("makai") {
+                std::fs::remove_dir_all(krate.path())?;
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
+}
+
 pub(crate) fn package(sh: &Shell) -> Result {
     let cargo = crate::cargo();
+    let stale = remove_stale_overlay_sources()?;
+    if stale > 0 {
+        println!(
+            "removed {stale} makai source trees left by earlier package runs' overlay registries"
+        );
+    }
     let mut args = vec!["--workspace".to_owned()];
     let skipped = unpublished(sh)?;
     for name in &skipped {
