@@ -1001,7 +1001,6 @@ impl<T, S: Storage<T>> LinearFifo<T, S> {
     }
 
     /// Bytewise append for `Copy` values (two `memcpy`s); the caller made room.
-    #[cfg(feature = "std")]
     fn copy_in(&mut self, src: &[T])
     where
         T: Copy,
@@ -1370,6 +1369,31 @@ impl<S: Storage<u8>> LinearFifo<u8, S> {
         // SAFETY: the first `n` free bytes were initialised (and written by `read`).
         unsafe { self.commit(n) };
         Ok(n)
+    }
+}
+
+impl<S: Storage<u8>> fmt::Write for LinearFifo<u8, S> {
+    /// Appends the UTF-8 bytes of `s`, all or nothing, so `write!` formats into a byte ring
+    /// without `std`. Fixed storage without room for all of `s` (or a [`Dynamic`] allocator
+    /// that fails) gives `fmt::Error` and writes none of `s`; the pieces a `write!` already
+    /// wrote stay.
+    ///
+    /// ```
+    /// use core::fmt::Write as _;
+    /// use makai_collections::{LinearFifo, Static};
+    ///
+    /// let mut log = LinearFifo::<u8, Static<16>>::new();
+    /// write!(log, "id={} ok", 42).unwrap();
+    /// assert_eq!(log.as_slices().0, b"id=42 ok");
+    /// assert!(write!(log, "{}", "a line too long").is_err());
+    /// assert_eq!(log.len(), 8); // the failed piece wrote nothing
+    /// ```
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        // Fixed storage without room fails here too: it cannot grow.
+        self.reserve_fallible(s.len())
+            .map_err(|AllocError| fmt::Error)?;
+        self.copy_in(s.as_bytes());
+        Ok(())
     }
 }
 

@@ -192,9 +192,11 @@ const fn stride<T>() -> usize {
 /// `alloc` puts a value in the lowest free slot and returns a [`HiveBox`] that derefs to it;
 /// dropping the box drops the value and frees the slot. [`claim`](HiveArray::claim) hands out an
 /// uninitialised slot for in-place construction, and a hive of [`RcSlot`]s hands out shared
-/// [`HiveRc`] handles. The empty hive is all zero bytes, so a `static` or `thread_local!` hive
-/// costs no file size (`.bss`), and [`new_boxed`](HiveArray::new_boxed) builds a big one on the
-/// heap without a stack copy.
+/// [`HiveRc`] handles. The empty hive is all zero bytes, so a `thread_local!` hive costs no
+/// file size (`.bss`), and [`new_boxed`](HiveArray::new_boxed) builds a big one on the heap
+/// without a stack copy. A hive is not `Sync` (its occupancy bits are plain `Cell`s), so a
+/// plain `static` hive does not compile: use `thread_local!`, or, without `std`, a leaked
+/// [`new_boxed`](HiveArray::new_boxed) (`Box::leak`) held by the one thread that uses it.
 ///
 /// ```
 /// use makai_collections::HiveArray;
@@ -213,7 +215,7 @@ const fn stride<T>() -> usize {
 /// **Addresses are stable while the hive stays where it is.** A box borrows the hive, so the
 /// hive cannot move while one exists; but after [`HiveBox::into_raw`] nothing borrows it, and
 /// moving the hive then moves every slot (the raw pointer is stale: [`from_raw`](Self::from_raw)
-/// rejects it). Keep a hive whose pointers outlive their boxes in a `static`, a `Box` or another
+/// rejects it). Keep a hive whose pointers outlive their boxes in a `thread_local!`, a `Box` or another
 /// place that does not move.
 ///
 /// A box cannot outlive its hive:
@@ -290,7 +292,7 @@ where
         assert!(align_of::<<Slots<N> as SlotCount>::Words>() == align_of::<u64>() || N == 0);
     };
 
-    /// An empty hive: every byte is zero, so a `static` hive lands in `.bss`.
+    /// An empty hive: every byte is zero, so a `thread_local!` hive lands in `.bss`.
     ///
     /// A big hive built with `new()` is returned through the stack; use
     /// [`new_boxed`](HiveArray::new_boxed) to put one on the heap without that copy.
@@ -864,7 +866,7 @@ impl<T> HiveBox<'_, T> {
 impl<T> HiveBox<'static, T> {
     /// Pins the value where it is.
     ///
-    /// Only boxes of a `'static` hive (a `static`/`thread_local!` hive, or a leaked
+    /// Only boxes of a `'static` hive (a `thread_local!` hive, or a leaked
     /// [`new_boxed`](HiveArray::new_boxed)) can be pinned: the address of a slot is stable only
     /// while the hive stays where it is, and a shorter-lived hive could be moved after a pinned
     /// box was `mem::forget`-ten, moving the pinned value without dropping it. A `'static` hive

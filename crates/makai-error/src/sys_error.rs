@@ -153,12 +153,34 @@ const _: () = assert!(size_of::<Option<SysError<'_>>>() <= 24);
 
 /// The result of a system call wrapper: Bun's `Maybe(T)`.
 ///
+/// The error defaults to `SysError<'static>` (no borrowed path); an error that borrows a path
+/// is `Maybe<T, SysError<'p>>`. With `std`, [`check`] turns a C-style return code into one
+/// (it reads `errno`):
+///
 /// ```
 /// use makai_error::{Maybe, Syscall, check};
 /// fn fake_read(rc: isize) -> Maybe<usize> {
 ///     check(rc, Syscall::Read)
 /// }
 /// assert_eq!(fake_read(5).unwrap(), 5);
+/// ```
+///
+/// Without `std` (no `errno` to read), build the error from the number the platform returned:
+///
+/// ```
+/// use makai_error::{Errno, Maybe, SysError, Syscall};
+/// // A kernel-style call that returns `-errno` on failure.
+/// fn open_at<'p>(path: &'p [u8], rc: i32) -> Maybe<u32, SysError<'p>> {
+///     match u32::try_from(rc) {
+///         Ok(fd) => Ok(fd),
+///         Err(_) => {
+///             let errno = Errno::from_raw(-rc).unwrap_or(Errno::UNKNOWN);
+///             Err(SysError::new(errno, Syscall::Open).with_path(path))
+///         }
+///     }
+/// }
+/// let err = open_at(b"/etc/x", -2).unwrap_err();
+/// assert_eq!(err.to_string(), "ENOENT: no such file or directory, open '/etc/x'");
 /// ```
 pub type Maybe<T, E = SysError<'static>> = Result<T, E>;
 

@@ -444,3 +444,24 @@ fn iter_clone_extend_follow_the_wrap() {
     assert_eq!(g.read_item().as_deref(), Some("c"));
     assert!(h.iter().map(String::as_str).eq(["c", "d", "e", "f", "g"]));
 }
+
+#[test]
+fn fmt_write_wraps_around_and_fails_whole() {
+    // `io::Write` is imported above, so `write!` would be ambiguous: call `fmt::Write` by path.
+    use std::fmt::Write as FmtWrite;
+    let mut ring = LinearFifo::<u8, Static<8>>::new();
+    ring.write(b"abcdef").unwrap();
+    ring.discard(5);
+    // Head at 5, one byte stored: "xyz12" wraps past the end of the buffer.
+    FmtWrite::write_fmt(&mut ring, format_args!("{}{}", "xyz", 12)).unwrap();
+    assert_eq!(ring.iter().copied().collect::<Vec<u8>>(), b"fxyz12");
+    // Two bytes of room: a three-byte piece fails and writes nothing.
+    assert!(FmtWrite::write_str(&mut ring, "abc").is_err());
+    assert_eq!(ring.len(), 6);
+    FmtWrite::write_str(&mut ring, "ab").unwrap();
+    assert_eq!(ring.iter().copied().collect::<Vec<u8>>(), b"fxyz12ab");
+
+    let mut grown = LinearFifo::<u8, Dynamic>::new();
+    FmtWrite::write_fmt(&mut grown, format_args!("{:>40}", "right")).unwrap();
+    assert_eq!(grown.len(), 40);
+}
