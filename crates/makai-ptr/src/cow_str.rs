@@ -453,6 +453,33 @@ impl PartialOrd<str> for CowStr<'_> {
     }
 }
 
+impl PartialOrd<&str> for CowStr<'_> {
+    /// So `cow < "m"` works as it does for `String`.
+    ///
+    /// ```
+    /// let cow = makai_ptr::CowStr::borrowed("apple");
+    /// assert!(cow < "banana" && cow > "Apple");
+    /// ```
+    #[inline]
+    fn partial_cmp(&self, other: &&str) -> Option<Ordering> {
+        self.as_str().partial_cmp(*other)
+    }
+}
+
+impl PartialOrd<CowStr<'_>> for str {
+    #[inline]
+    fn partial_cmp(&self, other: &CowStr<'_>) -> Option<Ordering> {
+        self.partial_cmp(other.as_str())
+    }
+}
+
+impl PartialOrd<CowStr<'_>> for &str {
+    #[inline]
+    fn partial_cmp(&self, other: &CowStr<'_>) -> Option<Ordering> {
+        (*self).partial_cmp(other.as_str())
+    }
+}
+
 impl AsRef<[u8]> for CowStr<'_> {
     #[inline]
     fn as_ref(&self) -> &[u8] {

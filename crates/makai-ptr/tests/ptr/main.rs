@@ -147,6 +147,17 @@ proptest! {
     }
 
     #[test]
+    fn cow_str_orders_against_str_like_str(a in "[a-c]{0,4}", b in "[a-c]{0,4}", owned in any::<bool>()) {
+        let ca = if owned { CowStr::from(a.clone()) } else { CowStr::borrowed(&a) };
+        let want = a.as_str().partial_cmp(b.as_str());
+        prop_assert_eq!(ca.partial_cmp(b.as_str()), want);
+        prop_assert_eq!(ca.partial_cmp(&b.as_str()), want);
+        prop_assert_eq!(b.as_str().partial_cmp(&ca), want.map(std::cmp::Ordering::reverse));
+        prop_assert_eq!((&b.as_str()).partial_cmp(&ca), want.map(std::cmp::Ordering::reverse));
+        prop_assert_eq!(ca < b.as_str(), a < b);
+    }
+
+    #[test]
     fn cow_str_matches_std_cow(
         source in proptest::collection::vec(any::<char>(), 0..12).prop_map(String::from_iter),
         start_owned in any::<bool>(),
