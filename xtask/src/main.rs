@@ -148,7 +148,7 @@ const ALL_STAGES: &[Stage] = &[
     },
     Stage {
         name: "loom",
-        what: "loom models of every atomic protocol",
+        what: "clippy on the cfg(makai_loom) code, then the loom models of every atomic protocol",
         run: loom,
     },
     Stage {
@@ -497,6 +497,23 @@ fn loom(sh: &Shell) -> Result {
     let target_dir = project_root().join("target").join("loom");
     let target_dir = target_dir.to_str().ok_or("target dir is not UTF-8")?;
     let cargo = cargo();
+    // Clippy over the code only `cfg(makai_loom)` compiles (the loom atomics and cells, the
+    // models), which the `lint` stage cannot see.
+    let packages: Vec<String> = crates
+        .iter()
+        .flat_map(|c| ["-p".to_owned(), c.clone()])
+        .collect();
+    let packages_ref = &packages;
+    run(
+        cmd!(
+            sh,
+            "{cargo} clippy {packages_ref...} --lib --test loom -- -D warnings"
+        ),
+        &[
+            ("RUSTFLAGS", "--cfg makai_loom"),
+            ("CARGO_TARGET_DIR", target_dir),
+        ],
+    )?;
     for c in crates {
         run(
             cmd!(sh, "{cargo} test --release -p {c} --test loom"),
