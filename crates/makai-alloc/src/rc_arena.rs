@@ -242,8 +242,9 @@ pub struct ArenaSlice<T> {
     owner: Rc<Inner>,
 }
 
-const _: () = assert!(size_of::<ArenaSlice<u8>>() == 24);
-const _: () = assert!(size_of::<ArenaStr>() == 24);
+// Three words: the slice (pointer and length) and the owner.
+const _: () = assert!(size_of::<ArenaSlice<u8>>() == 3 * size_of::<usize>());
+const _: () = assert!(size_of::<ArenaStr>() == 3 * size_of::<usize>());
 
 impl<T> ArenaSlice<T> {
     /// The elements.

@@ -760,7 +760,7 @@ pub struct DynBitSet<A: Allocator = Global> {
     alloc: A,
 }
 
-const _: () = assert!(size_of::<DynBitSet>() == 16);
+const _: () = assert!(size_of::<DynBitSet>() == 2 * size_of::<usize>());
 
 // SAFETY: `DynBitSet` owns its words like a `Box<[u64]>`, and its allocator by value.
 unsafe impl<A: Allocator + Send> Send for DynBitSet<A> {}
@@ -982,7 +982,9 @@ enum Auto<A: Allocator> {
     Heap(DynBitSet<A>),
 }
 
-const _: () = assert!(size_of::<AutoBitSet>() == 24);
+// The two inline words and one more `u64` slot for the length and the variant (24 bytes on
+// 64-bit targets; 20 on i686, where a `u64` is 4-aligned).
+const _: () = assert!(size_of::<AutoBitSet>() == 2 * size_of::<u64>() + align_of::<u64>());
 
 impl AutoBitSet<Global> {
     /// A set of `len` bits, all unset: inline up to 127 bits, on the heap beyond.

@@ -124,10 +124,10 @@ pub struct CowSlice<'a, T> {
     _marker: PhantomData<(&'a [T], Box<[T]>)>,
 }
 
-const _: () = assert!(size_of::<CowSlice<'static, u8>>() == 16);
-const _: () = assert!(size_of::<Option<CowSlice<'static, u8>>>() == 16);
-const _: () = assert!(size_of::<CowSlice<'static, String>>() == 16);
-const _: () = assert!(size_of::<Option<CowSlice<'static, ()>>>() == 16);
+const _: () = assert!(size_of::<CowSlice<'static, u8>>() == 2 * size_of::<usize>());
+const _: () = assert!(size_of::<Option<CowSlice<'static, u8>>>() == 2 * size_of::<usize>());
+const _: () = assert!(size_of::<CowSlice<'static, String>>() == 2 * size_of::<usize>());
+const _: () = assert!(size_of::<Option<CowSlice<'static, ()>>>() == 2 * size_of::<usize>());
 
 // SAFETY: as for `Cow<'a, [T]>`: moving it to another thread moves either a `&[T]` (needs
 // `T: Sync`) or a `Box<[T]>` (needs `T: Send`).

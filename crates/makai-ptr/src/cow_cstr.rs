@@ -65,8 +65,8 @@ pub struct CowCStr<'a> {
     bytes_with_nul: CowSlice<'a, u8>,
 }
 
-const _: () = assert!(size_of::<CowCStr<'static>>() == 16);
-const _: () = assert!(size_of::<Option<CowCStr<'static>>>() == 16);
+const _: () = assert!(size_of::<CowCStr<'static>>() == 2 * size_of::<usize>());
+const _: () = assert!(size_of::<Option<CowCStr<'static>>>() == 2 * size_of::<usize>());
 
 /// Copies `bytes` (which holds no NUL) and appends the NUL.
 fn try_copy_with_nul(bytes: &[u8]) -> Result<Box<[u8]>, AllocError> {

@@ -42,8 +42,8 @@ pub struct CowStr<'a> {
     bytes: CowSlice<'a, u8>,
 }
 
-const _: () = assert!(size_of::<CowStr<'static>>() == 16);
-const _: () = assert!(size_of::<Option<CowStr<'static>>>() == 16);
+const _: () = assert!(size_of::<CowStr<'static>>() == 2 * size_of::<usize>());
+const _: () = assert!(size_of::<Option<CowStr<'static>>>() == 2 * size_of::<usize>());
 
 impl<'a> CowStr<'a> {
     /// Borrows `s` for `'a`; no allocation.

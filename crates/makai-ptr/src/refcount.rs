@@ -564,8 +564,8 @@ pub struct RefPtr<T: RefCounted> {
     _owns: PhantomData<T>,
 }
 
-const _: () = assert!(size_of::<RefPtr<RefCountProbe>>() == 8);
-const _: () = assert!(size_of::<Option<RefPtr<RefCountProbe>>>() == 8);
+const _: () = assert!(size_of::<RefPtr<RefCountProbe>>() == size_of::<usize>());
+const _: () = assert!(size_of::<Option<RefPtr<RefCountProbe>>>() == size_of::<usize>());
 
 /// A minimal counted type for the layout assertions above.
 struct RefCountProbe {

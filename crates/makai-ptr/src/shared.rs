@@ -437,8 +437,8 @@ macro_rules! shared_type {
             }
         }
 
-        const _: () = assert!(size_of::<$name<u64>>() == 8);
-        const _: () = assert!(size_of::<Option<$name<u64>>>() == 8);
+        const _: () = assert!(size_of::<$name<u64>>() == size_of::<usize>());
+        const _: () = assert!(size_of::<Option<$name<u64>>>() == size_of::<usize>());
         // The 4-byte header (loom's atomics are larger, so only outside loom).
         #[cfg(not(makai_loom))]
         const _: () = assert!(size_of::<Inner<$count, u32>>() == 8);

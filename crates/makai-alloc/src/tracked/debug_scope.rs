@@ -221,7 +221,7 @@ pub(crate) struct Bare<A>(A);
 
 const _: () = assert!(size_of::<Bare<Global>>() == 0);
 const _: () = assert!(size_of::<Bare<&Global>>() == size_of::<&Global>());
-const _: () = assert!(size_of::<Bare<u64>>() == 8 && align_of::<Bare<u64>>() == 8);
+const _: () = assert!(size_of::<Bare<u64>>() == 8 && align_of::<Bare<u64>>() == align_of::<u64>());
 #[cfg(not(debug_assertions))]
 const _: () = assert!(size_of::<DebugScope<Global>>() == 0);
 #[cfg(not(debug_assertions))]

@@ -239,6 +239,8 @@ impl Repr {
     }
 
     /// Bytes 8..16 as a native-endian number: one load (the middle bytes and byte 15 together).
+    /// 64-bit targets only: a 32-bit target keeps the length elsewhere.
+    #[cfg(target_pointer_width = "64")]
     #[inline(always)]
     const fn high_word(&self) -> u64 {
         let base = ptr::from_ref(self).cast::<u8>();
