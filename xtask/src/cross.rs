@@ -9,6 +9,9 @@
 //! The facade's other features pull in C and C++ build scripts (mimalloc) that need a cross
 //! compiler, so they stay out. One `cargo check` per target covers both packages; the builds go
 //! to `target/cross`, so they leave the other stages' builds alone.
+//!
+//! Then the library crates check-build for `i686-unknown-linux-gnu`, a 32-bit target: the
+//! size asserts and makai-string's 32-bit layout code must compile there.
 
 use std::time::Instant;
 
@@ -18,6 +21,29 @@ use crate::{DENY_WARNINGS, Result, project_root, run};
 
 /// The targets every build of makai-error's tables must compile for, besides the host.
 const TARGETS: &[&str] = &["aarch64-apple-darwin", "x86_64-unknown-freebsd"];
+
+/// The 32-bit target the library crates check-build for.
+const THIRTY_TWO_BIT: &str = "i686-unknown-linux-gnu";
+
+/// `-p` arguments of the library crates the 32-bit check builds.
+const LIBRARIES: &[&str] = &[
+    "-p",
+    "makai-error",
+    "-p",
+    "makai-alloc",
+    "-p",
+    "makai-ptr",
+    "-p",
+    "makai-string",
+    "-p",
+    "makai-collections",
+    "-p",
+    "makai-task",
+];
+
+/// Their `std` features, without the ones that build C or C++ (`mimalloc`, `simdutf`).
+const STD_FEATURES: &str = "makai-error/std,makai-alloc/std,makai-alloc/allocator-api2,\
+makai-ptr/std,makai-ptr/serde,makai-string/std,makai-string/serde,makai-collections/std";
 
 pub(crate) fn cross(sh: &Shell) -> Result {
     crate::sanitize::ensure_rust_src(sh)?;
@@ -41,6 +67,20 @@ pub(crate) fn cross(sh: &Shell) -> Result {
         println!("{target}: makai-error and makai (feature error) check in {secs:.1}s");
         times.push(format!("{target} {secs:.1}s"));
     }
+    // A 32-bit target: every size assert must hold there too, and makai-string's 32-bit layout
+    // code compiles only there. Without mimalloc and simdutf, whose C and C++ build scripts
+    // would need a 32-bit compiler.
+    let start = Instant::now();
+    run(
+        cmd!(
+            sh,
+            "cargo +nightly check --quiet -Zbuild-std=std --target {THIRTY_TWO_BIT} {LIBRARIES...} --no-default-features --features {STD_FEATURES}"
+        ),
+        &env,
+    )?;
+    let secs = start.elapsed().as_secs_f64();
+    println!("{THIRTY_TWO_BIT}: the library crates check in {secs:.1}s");
+    times.push(format!("{THIRTY_TWO_BIT} {secs:.1}s"));
     println!("cross: {}", times.join(", "));
     Ok(())
 }

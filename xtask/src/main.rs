@@ -118,7 +118,7 @@ const ALL_STAGES: &[Stage] = &[
     },
     Stage {
         name: "cross",
-        what: "makai-error and the facade's error feature check-build for macOS and FreeBSD (nightly, -Zbuild-std)",
+        what: "makai-error and the facade's error feature check-build for macOS and FreeBSD, the library crates for 32-bit i686 (nightly, -Zbuild-std)",
         run: cross::cross,
     },
     Stage {
@@ -138,7 +138,7 @@ const ALL_STAGES: &[Stage] = &[
     },
     Stage {
         name: "miri",
-        what: "Miri (Stacked and Tree Borrows, big-endian) on every crate with unsafe code",
+        what: "Miri (Stacked and Tree Borrows, big-endian, 32-bit) on every crate with unsafe code",
         run: miri,
     },
     Stage {
@@ -329,17 +329,17 @@ fn miri(sh: &Shell) -> Result {
         &env,
     )?;
     // Layouts with tag bytes (makai-string keeps its tag in the last byte and its length in an
-    // endian-dependent encoding) also run on a big-endian target. Miri builds the target's
+    // endian- and width-dependent encoding) also run on a big-endian and a 32-bit target. Miri builds the target's
     // sysroot itself from rust-src; no `rustup target add` is needed. Built here, run below in
     // the background.
-    let mut big_endian = Vec::new();
-    for &(krate, extra) in BIG_ENDIAN_MIRI {
+    let mut other_targets = Vec::new();
+    for &(lane, target, krate, extra) in OTHER_TARGET_MIRI {
         if crates.iter().any(|c| c == krate) {
             let mut lane_args = vec![
                 "-p".to_owned(),
                 krate.to_owned(),
                 "--target".to_owned(),
-                BIG_ENDIAN_TARGET.to_owned(),
+                target.to_owned(),
             ];
             lane_args.extend(extra.iter().map(|&a| a.to_owned()));
             let build_args = &lane_args;
@@ -350,13 +350,14 @@ fn miri(sh: &Shell) -> Result {
                 ),
                 &env,
             )?;
-            big_endian.push(lane_args);
+            other_targets.push((lane, lane_args));
         }
     }
-    // Three lanes side by side: Tree Borrows (lib and integration tests; doctests run under
-    // Stacked Borrows only: they add minutes and exercise the code the other tests reach) and
-    // the big-endian one in the background, Stacked Borrows in the foreground. Each Miri process
-    // interprets on one core, so on two cores the stage takes about half their summed time.
+    // Four lanes side by side: Tree Borrows (lib and integration tests; doctests run under
+    // Stacked Borrows only: they add minutes and exercise the code the other tests reach), the
+    // big-endian and the 32-bit one in the background, Stacked Borrows in the foreground. Each
+    // Miri process interprets on one core, so on two cores the stage takes about half their
+    // summed time.
     let mut tree_args = args.clone();
     tree_args.extend(["--lib".to_owned(), "--tests".to_owned()]);
     let tree_borrows = miri_lane_start(
@@ -366,13 +367,12 @@ fn miri(sh: &Shell) -> Result {
         &tree_args,
         target_dir,
     )?;
-    let big_endian: Vec<MiriLane> = big_endian
+    let other_targets: Vec<MiriLane> = other_targets
         .iter()
-        .enumerate()
-        .map(|(i, lane_args)| {
+        .map(|(lane, lane_args)| {
             miri_lane_start(
-                "big-endian",
-                &format!("big-endian-{i}.log"),
+                lane,
+                &format!("{}.log", lane.replace(' ', "-")),
                 MIRIFLAGS,
                 lane_args,
                 target_dir,
@@ -387,7 +387,7 @@ fn miri(sh: &Shell) -> Result {
         &env,
     );
     let mut outcomes = vec![miri_lane_finish(tree_borrows)];
-    outcomes.extend(big_endian.into_iter().map(miri_lane_finish));
+    outcomes.extend(other_targets.into_iter().map(miri_lane_finish));
     stacked?;
     outcomes.into_iter().collect::<Result>()?;
     Ok(())
@@ -465,11 +465,25 @@ fn miri_lane_finish(mut lane: MiriLane) -> Result {
     }
 }
 
-/// A big-endian target Miri can interpret.
-const BIG_ENDIAN_TARGET: &str = "s390x-unknown-linux-gnu";
-/// Crates whose layouts depend on byte order, with the test targets to run big-endian
-/// (doctests are left to the native run: they add minutes and exercise no extra layout).
-const BIG_ENDIAN_MIRI: &[(&str, &[&str])] = &[("makai-string", &["--lib", "--test", "string"])];
+/// Lanes on targets other than the host: (lane name, target, crate, test targets). makai-string
+/// keeps its tag in the last byte and its length in an endian- and width-dependent encoding,
+/// so its layout code runs big-endian (64-bit s390x) and 32-bit (i686, the layout wasm32 also
+/// has), where it has separate `cfg` branches. Doctests are left to the native run: they add
+/// minutes and exercise no extra layout.
+const OTHER_TARGET_MIRI: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "big-endian",
+        "s390x-unknown-linux-gnu",
+        "makai-string",
+        &["--lib", "--test", "string"],
+    ),
+    (
+        "32-bit",
+        "i686-unknown-linux-gnu",
+        "makai-string",
+        &["--lib", "--test", "string"],
+    ),
+];
 
 /// Crates that have a `tests/loom.rs` model file.
 fn crates_with_loom(sh: &Shell) -> Result<Vec<String>> {
