@@ -1,14 +1,17 @@
 //! `cargo xtask cross`: makai-error, and the `makai` facade with its `error` feature alone,
-//! check-build for macOS (`aarch64-apple-darwin`) and FreeBSD (`x86_64-unknown-freebsd`), with
-//! their `std` features (the `std::io` conversions use the tables too).
+//! check-build for macOS (`aarch64-apple-darwin`), FreeBSD (`x86_64-unknown-freebsd`), WASI
+//! (`wasm32-wasip1`) and Emscripten (`wasm32-unknown-emscripten`). The tables and their checks
+//! need no `std`, so these builds use `-Zbuild-std=core,alloc`, much cheaper than a whole
+//! standard library per target.
 //!
 //! makai-error picks its errno table by `target_os` and checks every number against the `libc`
-//! crate's constant for the target at compile time, so a wrong Darwin or FreeBSD number fails
-//! here, on a Linux machine. Nightly's `-Zbuild-std=std` builds each target's standard library
-//! from `rust-src` (no `rustup target add`), and `cargo check` links nothing (no cross linker).
-//! The facade's other features pull in C and C++ build scripts (mimalloc) that need a cross
-//! compiler, so they stay out. One `cargo check` per target covers both packages; the builds go
-//! to `target/cross`, so they leave the other stages' builds alone.
+//! crate's constant for the target at compile time, so a wrong Darwin, FreeBSD, WASI or
+//! Emscripten number fails here, on a Linux machine. Nightly's `-Zbuild-std` builds each
+//! target's `core` and `alloc` (and, for the 32-bit check below, `std`) from `rust-src` (no
+//! `rustup target add`), and `cargo check` links nothing (no cross linker). The facade's other
+//! features pull in C and C++ build scripts (mimalloc) that need a cross compiler, so they stay
+//! out. One `cargo check` per target covers both packages; the builds go to `target/cross`, so
+//! they leave the other stages' builds alone.
 //!
 //! Then the library crates check-build for `i686-unknown-linux-gnu`, a 32-bit target: the
 //! size asserts and makai-string's 32-bit layout code must compile there.
@@ -20,7 +23,12 @@ use xshell::{Shell, cmd};
 use crate::{DENY_WARNINGS, Result, project_root, run};
 
 /// The targets every build of makai-error's tables must compile for, besides the host.
-const TARGETS: &[&str] = &["aarch64-apple-darwin", "x86_64-unknown-freebsd"];
+const TARGETS: &[&str] = &[
+    "aarch64-apple-darwin",
+    "x86_64-unknown-freebsd",
+    "wasm32-wasip1",
+    "wasm32-unknown-emscripten",
+];
 
 /// The 32-bit target the library crates check-build for.
 const THIRTY_TWO_BIT: &str = "i686-unknown-linux-gnu";
@@ -59,7 +67,7 @@ pub(crate) fn cross(sh: &Shell) -> Result {
         run(
             cmd!(
                 sh,
-                "cargo +nightly check --quiet -Zbuild-std=std --target {target} -p makai-error -p makai --no-default-features --features makai/error,makai/std"
+                "cargo +nightly check --quiet -Zbuild-std=core,alloc --target {target} -p makai-error -p makai --no-default-features --features makai/error"
             ),
             &env,
         )?;

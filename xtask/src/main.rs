@@ -118,7 +118,7 @@ const ALL_STAGES: &[Stage] = &[
     },
     Stage {
         name: "cross",
-        what: "makai-error and the facade's error feature check-build for macOS and FreeBSD, the library crates for 32-bit i686 (nightly, -Zbuild-std)",
+        what: "makai-error and the facade's error feature check-build for macOS, FreeBSD, WASI and Emscripten, the library crates for 32-bit i686 (nightly, -Zbuild-std)",
         run: cross::cross,
     },
     Stage {

@@ -1,5 +1,5 @@
 //! [`Errno`]: a 2-byte, never-zero error number with the name and message Node prints, from the
-//! target OS's table (Linux, Darwin or FreeBSD numbers).
+//! target OS's table (Linux, Darwin, FreeBSD, WASI or Emscripten numbers).
 
 use core::fmt;
 use core::num::NonZeroU16;
@@ -7,8 +7,10 @@ use core::num::NonZeroU16;
 /// A system error number (`errno`), never zero, 2 bytes (`Option<Errno>` is 2 bytes too).
 ///
 /// Numbers and names are the target OS's: Linux and Android use the Linux table, macOS, iOS,
-/// tvOS, watchOS and visionOS the Darwin table, FreeBSD the FreeBSD table, and every other
-/// target the Linux table. So [`Errno::AGAIN`] is 11 on Linux and 35 on macOS and FreeBSD, and
+/// tvOS, watchOS and visionOS the Darwin table, FreeBSD the FreeBSD table, WASI
+/// (`wasm32-wasip1`, `wasm32-wasip2`) the WASI table, Emscripten its own (WASI's numbers plus
+/// Linux's other names past them), and every other target the Linux table. So
+/// [`Errno::AGAIN`] is 11 on Linux, 35 on macOS and FreeBSD and 6 on WASI, and
 /// a name one OS lacks (`EBFONT` outside Linux, `EFTYPE` outside the BSDs) has no constant
 /// there. The constants every OS shares (`NOENT`, `ACCES`, `AGAIN`, `INTR`, ...) exist on all.
 ///
@@ -47,6 +49,8 @@ macro_rules! on_os {
             target_os = "watchos",
             target_os = "visionos",
             target_os = "freebsd",
+            target_os = "wasi",
+            target_os = "emscripten",
         )))]
         $mac!($n, linux $($args)*);
     };
@@ -64,6 +68,14 @@ macro_rules! on_os {
         #[cfg(target_os = "freebsd")]
         $mac!($n, freebsd $($args)*);
     };
+    (wasi $n:literal => $mac:ident!($($args:tt)*)) => {
+        #[cfg(target_os = "wasi")]
+        $mac!($n, wasi $($args)*);
+    };
+    (emscripten $n:literal => $mac:ident!($($args:tt)*)) => {
+        #[cfg(target_os = "emscripten")]
+        $mac!($n, emscripten $($args)*);
+    };
 }
 
 /// A constant's docs: the name, the message and the number on each OS (`-`: none).
@@ -74,18 +86,19 @@ macro_rules! errno_doc {
     (@num $n:literal) => {
         stringify!($n)
     };
-    ($cname:ident $msg:literal $l:tt $d:tt $f:tt) => {
+    ($cname:ident $msg:literal $l:tt $d:tt $f:tt $w:tt $e:tt) => {
         concat!(
             "`", stringify!($cname), "`: ", $msg, ".\n\nLinux ", errno_doc!(@num $l),
-            ", Darwin ", errno_doc!(@num $d), ", FreeBSD ", errno_doc!(@num $f), "."
+            ", Darwin ", errno_doc!(@num $d), ", FreeBSD ", errno_doc!(@num $f),
+            ", WASI ", errno_doc!(@num $w), ", Emscripten ", errno_doc!(@num $e), "."
         )
     };
 }
 
 /// One constant of the target's table.
 macro_rules! errno_const {
-    ($n:literal, $os:ident $id:ident $cname:ident $msg:literal [$l:tt $d:tt $f:tt]) => {
-        #[doc = errno_doc!($cname $msg $l $d $f)]
+    ($n:literal, $os:ident $id:ident $cname:ident $msg:literal [$l:tt $d:tt $f:tt $w:tt $e:tt]) => {
+        #[doc = errno_doc!($cname $msg $l $d $f $w $e)]
         pub const $id: Errno = Errno(NonZeroU16::new($n).unwrap());
     };
 }
@@ -156,18 +169,21 @@ macro_rules! errno_row_num {
     };
 }
 
-/// The tables. Each row: the constant, the C name, the number on Linux, Darwin and FreeBSD
-/// (`_`: the OS has no such error), the message, and `not_in_android_libc` where the `libc`
+/// The tables. Each row: the constant, the C name, the number on Linux, Darwin, FreeBSD, WASI
+/// and Emscripten (`_`: the OS has no such error; WASI and Emscripten share one numbering,
+/// and Emscripten adds Linux's other names past it), the message, and `not_in_android_libc` where the `libc`
 /// crate has no Android constant to check against.
 macro_rules! errno_table {
     ($(
-        $id:ident $cname:ident $l:tt $d:tt $f:tt $msg:literal $($flag:ident)?;
+        $id:ident $cname:ident $l:tt $d:tt $f:tt $w:tt $e:tt $msg:literal $($flag:ident)?;
     )*) => {
         impl Errno {
             $(
-                on_os!(linux $l => errno_const!($id $cname $msg [$l $d $f]));
-                on_os!(darwin $d => errno_const!($id $cname $msg [$l $d $f]));
-                on_os!(freebsd $f => errno_const!($id $cname $msg [$l $d $f]));
+                on_os!(linux $l => errno_const!($id $cname $msg [$l $d $f $w $e]));
+                on_os!(darwin $d => errno_const!($id $cname $msg [$l $d $f $w $e]));
+                on_os!(freebsd $f => errno_const!($id $cname $msg [$l $d $f $w $e]));
+                on_os!(wasi $w => errno_const!($id $cname $msg [$l $d $f $w $e]));
+                on_os!(emscripten $e => errno_const!($id $cname $msg [$l $d $f $w $e]));
             )*
         }
 
@@ -175,6 +191,8 @@ macro_rules! errno_table {
             on_os!(linux $l => errno_check!($id $cname $($flag)?));
             on_os!(darwin $d => errno_check!($id $cname));
             on_os!(freebsd $f => errno_check!($id $cname));
+            on_os!(wasi $w => errno_check!($id $cname));
+            on_os!(emscripten $e => errno_check!($id $cname));
         )*
 
         /// The largest number in the target's table, plus one.
@@ -184,6 +202,8 @@ macro_rules! errno_table {
                 on_os!(linux $l => errno_max!(max));
                 on_os!(darwin $d => errno_max!(max));
                 on_os!(freebsd $f => errno_max!(max));
+                on_os!(wasi $w => errno_max!(max));
+                on_os!(emscripten $e => errno_max!(max));
             )*
             max + 1
         };
@@ -195,178 +215,187 @@ macro_rules! errno_table {
                 on_os!(linux $l => errno_fill!(t $cname $msg));
                 on_os!(darwin $d => errno_fill!(t $cname $msg));
                 on_os!(freebsd $f => errno_fill!(t $cname $msg));
+                on_os!(wasi $w => errno_fill!(t $cname $msg));
+                on_os!(emscripten $e => errno_fill!(t $cname $msg));
             )*
             t
         };
 
-        /// Every row of every table: `(name, message, [Linux, Darwin, FreeBSD])`.
+        /// Every row of every table: `(name, message, [Linux, Darwin, FreeBSD, WASI,
+        /// Emscripten])`.
         #[cfg(test)]
-        const ROWS: &[(&str, &str, [Option<u16>; 3])] = &[
+        const ROWS: &[(&str, &str, [Option<u16>; 5])] = &[
             $((
                 stringify!($cname),
                 $msg,
-                [errno_row_num!($l), errno_row_num!($d), errno_row_num!($f)],
+                [
+                    errno_row_num!($l),
+                    errno_row_num!($d),
+                    errno_row_num!($f),
+                    errno_row_num!($w),
+                    errno_row_num!($e),
+                ],
             ),)*
         ];
     };
 }
 
 errno_table! {
-    // constant     C name          Linux Darwin FreeBSD  message
-    PERM            EPERM               1    1    1  "operation not permitted";
-    NOENT           ENOENT              2    2    2  "no such file or directory";
-    SRCH            ESRCH               3    3    3  "no such process";
-    INTR            EINTR               4    4    4  "interrupted system call";
-    IO              EIO                 5    5    5  "i/o error";
-    NXIO            ENXIO               6    6    6  "no such device or address";
-    TOOBIG          E2BIG               7    7    7  "argument list too long";
-    NOEXEC          ENOEXEC             8    8    8  "exec format error";
-    BADF            EBADF               9    9    9  "bad file descriptor";
-    CHILD           ECHILD             10   10   10  "no child processes";
-    AGAIN           EAGAIN             11   35   35  "resource temporarily unavailable";
-    NOMEM           ENOMEM             12   12   12  "not enough memory";
-    ACCES           EACCES             13   13   13  "permission denied";
-    FAULT           EFAULT             14   14   14  "bad address in system call argument";
-    NOTBLK          ENOTBLK            15   15   15  "block device required";
-    BUSY            EBUSY              16   16   16  "resource busy or locked";
-    EXIST           EEXIST             17   17   17  "file already exists";
-    XDEV            EXDEV              18   18   18  "cross-device link not permitted";
-    NODEV           ENODEV             19   19   19  "no such device";
-    NOTDIR          ENOTDIR            20   20   20  "not a directory";
-    ISDIR           EISDIR             21   21   21  "illegal operation on a directory";
-    INVAL           EINVAL             22   22   22  "invalid argument";
-    NFILE           ENFILE             23   23   23  "file table overflow";
-    MFILE           EMFILE             24   24   24  "too many open files";
-    NOTTY           ENOTTY             25   25   25  "inappropriate ioctl for device";
-    TXTBSY          ETXTBSY            26   26   26  "text file is busy";
-    FBIG            EFBIG              27   27   27  "file too large";
-    NOSPC           ENOSPC             28   28   28  "no space left on device";
-    SPIPE           ESPIPE             29   29   29  "invalid seek";
-    ROFS            EROFS              30   30   30  "read-only file system";
-    MLINK           EMLINK             31   31   31  "too many links";
-    PIPE            EPIPE              32   32   32  "broken pipe";
-    DOM             EDOM               33   33   33  "numerical argument out of domain";
-    RANGE           ERANGE             34   34   34  "result too large";
-    DEADLK          EDEADLK            35   11   11  "resource deadlock avoided";
-    NAMETOOLONG     ENAMETOOLONG       36   63   63  "name too long";
-    NOLCK           ENOLCK             37   77   77  "no locks available";
-    NOSYS           ENOSYS             38   78   78  "function not implemented";
-    NOTEMPTY        ENOTEMPTY          39   66   66  "directory not empty";
-    LOOP            ELOOP              40   62   62  "too many symbolic links encountered";
-    NOMSG           ENOMSG             42   91   83  "no message of desired type";
-    IDRM            EIDRM              43   90   82  "identifier removed";
-    CHRNG           ECHRNG             44    _    _  "channel number out of range";
-    L2NSYNC         EL2NSYNC           45    _    _  "level 2 not synchronized";
-    L3HLT           EL3HLT             46    _    _  "level 3 halted";
-    L3RST           EL3RST             47    _    _  "level 3 reset";
-    LNRNG           ELNRNG             48    _    _  "link number out of range";
-    UNATCH          EUNATCH            49    _    _  "protocol driver not attached";
-    NOCSI           ENOCSI             50    _    _  "no csi structure available";
-    L2HLT           EL2HLT             51    _    _  "level 2 halted";
-    BADE            EBADE              52    _    _  "invalid exchange";
-    BADR            EBADR              53    _    _  "invalid request descriptor";
-    XFULL           EXFULL             54    _    _  "exchange full";
-    NOANO           ENOANO             55    _    _  "no anode";
-    BADRQC          EBADRQC            56    _    _  "invalid request code";
-    BADSLT          EBADSLT            57    _    _  "invalid slot";
-    BFONT           EBFONT             59    _    _  "bad font file format";
-    NOSTR           ENOSTR             60   99    _  "device not a stream";
-    NODATA          ENODATA            61   96    _  "no data available";
-    TIME            ETIME              62  101    _  "timer expired";
-    NOSR            ENOSR              63   98    _  "out of streams resources";
-    NONET           ENONET             64    _    _  "machine is not on the network";
-    NOPKG           ENOPKG             65    _    _  "package not installed";
-    REMOTE          EREMOTE            66   71   71  "object is remote";
-    NOLINK          ENOLINK            67   97   91  "link has been severed";
-    ADV             EADV               68    _    _  "advertise error";
-    SRMNT           ESRMNT             69    _    _  "srmount error";
-    COMM            ECOMM              70    _    _  "communication error on send";
-    PROTO           EPROTO             71  100   92  "protocol error";
-    MULTIHOP        EMULTIHOP          72   95   90  "multihop attempted";
-    DOTDOT          EDOTDOT            73    _    _  "rfs specific error";
-    BADMSG          EBADMSG            74   94   89  "bad message";
-    OVERFLOW        EOVERFLOW          75   84   84  "value too large for defined data type";
-    NOTUNIQ         ENOTUNIQ           76    _    _  "name not unique on network";
-    BADFD           EBADFD             77    _    _  "file descriptor in bad state";
-    REMCHG          EREMCHG            78    _    _  "remote address changed";
-    LIBACC          ELIBACC            79    _    _  "can not access a needed shared library";
-    LIBBAD          ELIBBAD            80    _    _  "accessing a corrupted shared library";
-    LIBSCN          ELIBSCN            81    _    _  ".lib section in a.out corrupted";
-    LIBMAX          ELIBMAX            82    _    _  "attempting to link in too many shared libraries";
-    LIBEXEC         ELIBEXEC           83    _    _  "cannot exec a shared library directly";
-    ILSEQ           EILSEQ             84   92   86  "illegal byte sequence";
-    RESTART         ERESTART           85    _    _  "interrupted system call should be restarted";
-    STRPIPE         ESTRPIPE           86    _    _  "streams pipe error";
-    USERS           EUSERS             87   68   68  "too many users";
-    NOTSOCK         ENOTSOCK           88   38   38  "socket operation on non-socket";
-    DESTADDRREQ     EDESTADDRREQ       89   39   39  "destination address required";
-    MSGSIZE         EMSGSIZE           90   40   40  "message too long";
-    PROTOTYPE       EPROTOTYPE         91   41   41  "protocol wrong type for socket";
-    NOPROTOOPT      ENOPROTOOPT        92   42   42  "protocol not available";
-    PROTONOSUPPORT  EPROTONOSUPPORT    93   43   43  "protocol not supported";
-    SOCKTNOSUPPORT  ESOCKTNOSUPPORT    94   44   44  "socket type not supported";
-    OPNOTSUPP       EOPNOTSUPP         95  102   45  "operation not supported on socket";
-    NOTSUP          ENOTSUP             _   45    _  "operation not supported on socket";
-    PFNOSUPPORT     EPFNOSUPPORT       96   46   46  "protocol family not supported";
-    AFNOSUPPORT     EAFNOSUPPORT       97   47   47  "address family not supported";
-    ADDRINUSE       EADDRINUSE         98   48   48  "address already in use";
-    ADDRNOTAVAIL    EADDRNOTAVAIL      99   49   49  "address not available";
-    NETDOWN         ENETDOWN          100   50   50  "network is down";
-    NETUNREACH      ENETUNREACH       101   51   51  "network is unreachable";
-    NETRESET        ENETRESET         102   52   52  "network dropped connection on reset";
-    CONNABORTED     ECONNABORTED      103   53   53  "software caused connection abort";
-    CONNRESET       ECONNRESET        104   54   54  "connection reset by peer";
-    NOBUFS          ENOBUFS           105   55   55  "no buffer space available";
-    ISCONN          EISCONN           106   56   56  "socket is already connected";
-    NOTCONN         ENOTCONN          107   57   57  "socket is not connected";
-    SHUTDOWN        ESHUTDOWN         108   58   58  "cannot send after transport endpoint shutdown";
-    TOOMANYREFS     ETOOMANYREFS      109   59   59  "too many references: cannot splice";
-    TIMEDOUT        ETIMEDOUT         110   60   60  "connection timed out";
-    CONNREFUSED     ECONNREFUSED      111   61   61  "connection refused";
-    HOSTDOWN        EHOSTDOWN         112   64   64  "host is down";
-    HOSTUNREACH     EHOSTUNREACH      113   65   65  "host is unreachable";
-    ALREADY         EALREADY          114   37   37  "connection already in progress";
-    INPROGRESS      EINPROGRESS       115   36   36  "operation now in progress";
-    STALE           ESTALE            116   70   70  "stale file handle";
-    UCLEAN          EUCLEAN           117    _    _  "structure needs cleaning";
-    NOTNAM          ENOTNAM           118    _    _  "not a xenix named type file";
-    NAVAIL          ENAVAIL           119    _    _  "no xenix semaphores available";
-    ISNAM           EISNAM            120    _    _  "is a named type file";
-    REMOTEIO        EREMOTEIO         121    _    _  "remote i/o error";
-    DQUOT           EDQUOT            122   69   69  "disk quota exceeded";
-    NOMEDIUM        ENOMEDIUM         123    _    _  "no medium found";
-    MEDIUMTYPE      EMEDIUMTYPE       124    _    _  "wrong medium type";
-    CANCELED        ECANCELED         125   89   85  "operation canceled";
-    NOKEY           ENOKEY            126    _    _  "required key not available";
-    KEYEXPIRED      EKEYEXPIRED       127    _    _  "key has expired";
-    KEYREVOKED      EKEYREVOKED       128    _    _  "key has been revoked";
-    KEYREJECTED     EKEYREJECTED      129    _    _  "key was rejected by service";
-    OWNERDEAD       EOWNERDEAD        130  105   96  "owner died";
-    NOTRECOVERABLE  ENOTRECOVERABLE   131  104   95  "state not recoverable";
-    RFKILL          ERFKILL           132    _    _  "operation not possible due to rf-kill" not_in_android_libc;
-    HWPOISON        EHWPOISON         133    _    _  "memory page has hardware error" not_in_android_libc;
-    PROCLIM         EPROCLIM            _   67   67  "too many processes";
-    BADRPC          EBADRPC             _   72   72  "rpc struct is bad";
-    RPCMISMATCH     ERPCMISMATCH        _   73   73  "rpc version wrong";
-    PROGUNAVAIL     EPROGUNAVAIL        _   74   74  "rpc program not available";
-    PROGMISMATCH    EPROGMISMATCH       _   75   75  "program version wrong";
-    PROCUNAVAIL     EPROCUNAVAIL        _   76   76  "bad procedure for program";
-    FTYPE           EFTYPE              _   79   79  "inappropriate file type or format";
-    AUTH            EAUTH               _   80   80  "authentication error";
-    NEEDAUTH        ENEEDAUTH           _   81   81  "need authenticator";
-    PWROFF          EPWROFF             _   82    _  "device power is off";
-    DEVERR          EDEVERR             _   83    _  "device error";
-    BADEXEC         EBADEXEC            _   85    _  "bad executable (or shared library)";
-    BADARCH         EBADARCH            _   86    _  "bad cpu type in executable";
-    SHLIBVERS       ESHLIBVERS          _   87    _  "shared library version mismatch";
-    BADMACHO        EBADMACHO           _   88    _  "malformed mach-o file";
-    NOATTR          ENOATTR             _   93   87  "attribute not found";
-    NOPOLICY        ENOPOLICY           _  103    _  "policy not found";
-    QFULL           EQFULL              _  106    _  "interface output queue is full";
-    NOTCAPABLE      ENOTCAPABLE         _  107   93  "capabilities insufficient";
-    DOOFUS          EDOOFUS             _    _   88  "programming error";
-    CAPMODE         ECAPMODE            _    _   94  "not permitted in capability mode";
-    INTEGRITY       EINTEGRITY          _    _   97  "integrity check failed";
+    // constant     C name          Linux Darwin FreeBSD WASI Emscripten  message
+    PERM            EPERM               1    1    1   63   63  "operation not permitted";
+    NOENT           ENOENT              2    2    2   44   44  "no such file or directory";
+    SRCH            ESRCH               3    3    3   71   71  "no such process";
+    INTR            EINTR               4    4    4   27   27  "interrupted system call";
+    IO              EIO                 5    5    5   29   29  "i/o error";
+    NXIO            ENXIO               6    6    6   60   60  "no such device or address";
+    TOOBIG          E2BIG               7    7    7    1    1  "argument list too long";
+    NOEXEC          ENOEXEC             8    8    8   45   45  "exec format error";
+    BADF            EBADF               9    9    9    8    8  "bad file descriptor";
+    CHILD           ECHILD             10   10   10   12   12  "no child processes";
+    AGAIN           EAGAIN             11   35   35    6    6  "resource temporarily unavailable";
+    NOMEM           ENOMEM             12   12   12   48   48  "not enough memory";
+    ACCES           EACCES             13   13   13    2    2  "permission denied";
+    FAULT           EFAULT             14   14   14   21   21  "bad address in system call argument";
+    NOTBLK          ENOTBLK            15   15   15    _  105  "block device required";
+    BUSY            EBUSY              16   16   16   10   10  "resource busy or locked";
+    EXIST           EEXIST             17   17   17   20   20  "file already exists";
+    XDEV            EXDEV              18   18   18   75   75  "cross-device link not permitted";
+    NODEV           ENODEV             19   19   19   43   43  "no such device";
+    NOTDIR          ENOTDIR            20   20   20   54   54  "not a directory";
+    ISDIR           EISDIR             21   21   21   31   31  "illegal operation on a directory";
+    INVAL           EINVAL             22   22   22   28   28  "invalid argument";
+    NFILE           ENFILE             23   23   23   41   41  "file table overflow";
+    MFILE           EMFILE             24   24   24   33   33  "too many open files";
+    NOTTY           ENOTTY             25   25   25   59   59  "inappropriate ioctl for device";
+    TXTBSY          ETXTBSY            26   26   26   74   74  "text file is busy";
+    FBIG            EFBIG              27   27   27   22   22  "file too large";
+    NOSPC           ENOSPC             28   28   28   51   51  "no space left on device";
+    SPIPE           ESPIPE             29   29   29   70   70  "invalid seek";
+    ROFS            EROFS              30   30   30   69   69  "read-only file system";
+    MLINK           EMLINK             31   31   31   34   34  "too many links";
+    PIPE            EPIPE              32   32   32   64   64  "broken pipe";
+    DOM             EDOM               33   33   33   18   18  "numerical argument out of domain";
+    RANGE           ERANGE             34   34   34   68   68  "result too large";
+    DEADLK          EDEADLK            35   11   11   16   16  "resource deadlock avoided";
+    NAMETOOLONG     ENAMETOOLONG       36   63   63   37   37  "name too long";
+    NOLCK           ENOLCK             37   77   77   46   46  "no locks available";
+    NOSYS           ENOSYS             38   78   78   52   52  "function not implemented";
+    NOTEMPTY        ENOTEMPTY          39   66   66   55   55  "directory not empty";
+    LOOP            ELOOP              40   62   62   32   32  "too many symbolic links encountered";
+    NOMSG           ENOMSG             42   91   83   49   49  "no message of desired type";
+    IDRM            EIDRM              43   90   82   24   24  "identifier removed";
+    CHRNG           ECHRNG             44    _    _    _  106  "channel number out of range";
+    L2NSYNC         EL2NSYNC           45    _    _    _  156  "level 2 not synchronized";
+    L3HLT           EL3HLT             46    _    _    _  107  "level 3 halted";
+    L3RST           EL3RST             47    _    _    _  108  "level 3 reset";
+    LNRNG           ELNRNG             48    _    _    _  109  "link number out of range";
+    UNATCH          EUNATCH            49    _    _    _  110  "protocol driver not attached";
+    NOCSI           ENOCSI             50    _    _    _  111  "no csi structure available";
+    L2HLT           EL2HLT             51    _    _    _  112  "level 2 halted";
+    BADE            EBADE              52    _    _    _  113  "invalid exchange";
+    BADR            EBADR              53    _    _    _  114  "invalid request descriptor";
+    XFULL           EXFULL             54    _    _    _  115  "exchange full";
+    NOANO           ENOANO             55    _    _    _  104  "no anode";
+    BADRQC          EBADRQC            56    _    _    _  103  "invalid request code";
+    BADSLT          EBADSLT            57    _    _    _  102  "invalid slot";
+    BFONT           EBFONT             59    _    _    _  101  "bad font file format";
+    NOSTR           ENOSTR             60   99    _    _  100  "device not a stream";
+    NODATA          ENODATA            61   96    _    _  116  "no data available";
+    TIME            ETIME              62  101    _    _  117  "timer expired";
+    NOSR            ENOSR              63   98    _    _  118  "out of streams resources";
+    NONET           ENONET             64    _    _    _  119  "machine is not on the network";
+    NOPKG           ENOPKG             65    _    _    _  120  "package not installed";
+    REMOTE          EREMOTE            66   71   71    _  121  "object is remote";
+    NOLINK          ENOLINK            67   97   91   47   47  "link has been severed";
+    ADV             EADV               68    _    _    _  122  "advertise error";
+    SRMNT           ESRMNT             69    _    _    _  123  "srmount error";
+    COMM            ECOMM              70    _    _    _  124  "communication error on send";
+    PROTO           EPROTO             71  100   92   65   65  "protocol error";
+    MULTIHOP        EMULTIHOP          72   95   90   36   36  "multihop attempted";
+    DOTDOT          EDOTDOT            73    _    _    _  125  "rfs specific error";
+    BADMSG          EBADMSG            74   94   89    9    9  "bad message";
+    OVERFLOW        EOVERFLOW          75   84   84   61   61  "value too large for defined data type";
+    NOTUNIQ         ENOTUNIQ           76    _    _    _  126  "name not unique on network";
+    BADFD           EBADFD             77    _    _    _  127  "file descriptor in bad state";
+    REMCHG          EREMCHG            78    _    _    _  128  "remote address changed";
+    LIBACC          ELIBACC            79    _    _    _  129  "can not access a needed shared library";
+    LIBBAD          ELIBBAD            80    _    _    _  130  "accessing a corrupted shared library";
+    LIBSCN          ELIBSCN            81    _    _    _  131  ".lib section in a.out corrupted";
+    LIBMAX          ELIBMAX            82    _    _    _  132  "attempting to link in too many shared libraries";
+    LIBEXEC         ELIBEXEC           83    _    _    _  133  "cannot exec a shared library directly";
+    ILSEQ           EILSEQ             84   92   86   25   25  "illegal byte sequence";
+    RESTART         ERESTART           85    _    _    _  134  "interrupted system call should be restarted";
+    STRPIPE         ESTRPIPE           86    _    _    _  135  "streams pipe error";
+    USERS           EUSERS             87   68   68    _  136  "too many users";
+    NOTSOCK         ENOTSOCK           88   38   38   57   57  "socket operation on non-socket";
+    DESTADDRREQ     EDESTADDRREQ       89   39   39   17   17  "destination address required";
+    MSGSIZE         EMSGSIZE           90   40   40   35   35  "message too long";
+    PROTOTYPE       EPROTOTYPE         91   41   41   67   67  "protocol wrong type for socket";
+    NOPROTOOPT      ENOPROTOOPT        92   42   42   50   50  "protocol not available";
+    PROTONOSUPPORT  EPROTONOSUPPORT    93   43   43   66   66  "protocol not supported";
+    SOCKTNOSUPPORT  ESOCKTNOSUPPORT    94   44   44    _  137  "socket type not supported";
+    OPNOTSUPP       EOPNOTSUPP         95  102   45   58  138  "operation not supported on socket";
+    NOTSUP          ENOTSUP             _   45    _    _    _  "operation not supported on socket";
+    PFNOSUPPORT     EPFNOSUPPORT       96   46   46    _  139  "protocol family not supported";
+    AFNOSUPPORT     EAFNOSUPPORT       97   47   47    5    5  "address family not supported";
+    ADDRINUSE       EADDRINUSE         98   48   48    3    3  "address already in use";
+    ADDRNOTAVAIL    EADDRNOTAVAIL      99   49   49    4    4  "address not available";
+    NETDOWN         ENETDOWN          100   50   50   38   38  "network is down";
+    NETUNREACH      ENETUNREACH       101   51   51   40   40  "network is unreachable";
+    NETRESET        ENETRESET         102   52   52   39   39  "network dropped connection on reset";
+    CONNABORTED     ECONNABORTED      103   53   53   13   13  "software caused connection abort";
+    CONNRESET       ECONNRESET        104   54   54   15   15  "connection reset by peer";
+    NOBUFS          ENOBUFS           105   55   55   42   42  "no buffer space available";
+    ISCONN          EISCONN           106   56   56   30   30  "socket is already connected";
+    NOTCONN         ENOTCONN          107   57   57   53   53  "socket is not connected";
+    SHUTDOWN        ESHUTDOWN         108   58   58    _  140  "cannot send after transport endpoint shutdown";
+    TOOMANYREFS     ETOOMANYREFS      109   59   59    _  141  "too many references: cannot splice";
+    TIMEDOUT        ETIMEDOUT         110   60   60   73   73  "connection timed out";
+    CONNREFUSED     ECONNREFUSED      111   61   61   14   14  "connection refused";
+    HOSTDOWN        EHOSTDOWN         112   64   64    _  142  "host is down";
+    HOSTUNREACH     EHOSTUNREACH      113   65   65   23   23  "host is unreachable";
+    ALREADY         EALREADY          114   37   37    7    7  "connection already in progress";
+    INPROGRESS      EINPROGRESS       115   36   36   26   26  "operation now in progress";
+    STALE           ESTALE            116   70   70   72   72  "stale file handle";
+    UCLEAN          EUCLEAN           117    _    _    _  143  "structure needs cleaning";
+    NOTNAM          ENOTNAM           118    _    _    _  144  "not a xenix named type file";
+    NAVAIL          ENAVAIL           119    _    _    _  145  "no xenix semaphores available";
+    ISNAM           EISNAM            120    _    _    _  146  "is a named type file";
+    REMOTEIO        EREMOTEIO         121    _    _    _  147  "remote i/o error";
+    DQUOT           EDQUOT            122   69   69   19   19  "disk quota exceeded";
+    NOMEDIUM        ENOMEDIUM         123    _    _    _  148  "no medium found";
+    MEDIUMTYPE      EMEDIUMTYPE       124    _    _    _  149  "wrong medium type";
+    CANCELED        ECANCELED         125   89   85   11   11  "operation canceled";
+    NOKEY           ENOKEY            126    _    _    _  150  "required key not available";
+    KEYEXPIRED      EKEYEXPIRED       127    _    _    _  151  "key has expired";
+    KEYREVOKED      EKEYREVOKED       128    _    _    _  152  "key has been revoked";
+    KEYREJECTED     EKEYREJECTED      129    _    _    _  153  "key was rejected by service";
+    OWNERDEAD       EOWNERDEAD        130  105   96   62   62  "owner died";
+    NOTRECOVERABLE  ENOTRECOVERABLE   131  104   95   56   56  "state not recoverable";
+    RFKILL          ERFKILL           132    _    _    _  154  "operation not possible due to rf-kill" not_in_android_libc;
+    HWPOISON        EHWPOISON         133    _    _    _  155  "memory page has hardware error" not_in_android_libc;
+    PROCLIM         EPROCLIM            _   67   67    _    _  "too many processes";
+    BADRPC          EBADRPC             _   72   72    _    _  "rpc struct is bad";
+    RPCMISMATCH     ERPCMISMATCH        _   73   73    _    _  "rpc version wrong";
+    PROGUNAVAIL     EPROGUNAVAIL        _   74   74    _    _  "rpc program not available";
+    PROGMISMATCH    EPROGMISMATCH       _   75   75    _    _  "program version wrong";
+    PROCUNAVAIL     EPROCUNAVAIL        _   76   76    _    _  "bad procedure for program";
+    FTYPE           EFTYPE              _   79   79    _    _  "inappropriate file type or format";
+    AUTH            EAUTH               _   80   80    _    _  "authentication error";
+    NEEDAUTH        ENEEDAUTH           _   81   81    _    _  "need authenticator";
+    PWROFF          EPWROFF             _   82    _    _    _  "device power is off";
+    DEVERR          EDEVERR             _   83    _    _    _  "device error";
+    BADEXEC         EBADEXEC            _   85    _    _    _  "bad executable (or shared library)";
+    BADARCH         EBADARCH            _   86    _    _    _  "bad cpu type in executable";
+    SHLIBVERS       ESHLIBVERS          _   87    _    _    _  "shared library version mismatch";
+    BADMACHO        EBADMACHO           _   88    _    _    _  "malformed mach-o file";
+    NOATTR          ENOATTR             _   93   87    _    _  "attribute not found";
+    NOPOLICY        ENOPOLICY           _  103    _    _    _  "policy not found";
+    QFULL           EQFULL              _  106    _    _    _  "interface output queue is full";
+    NOTCAPABLE      ENOTCAPABLE         _  107   93   76    _  "capabilities insufficient";
+    DOOFUS          EDOOFUS             _    _   88    _    _  "programming error";
+    CAPMODE         ECAPMODE            _    _   94    _    _  "not permitted in capability mode";
+    INTEGRITY       EINTEGRITY          _    _   97    _    _  "integrity check failed";
 }
 
 impl Errno {
@@ -376,8 +405,8 @@ impl Errno {
     /// `EDEADLK`; Linux on PowerPC, MIPS and SPARC gives `EDEADLOCK` a number this crate does
     /// not name).
     pub const DEADLOCK: Errno = Errno::DEADLK;
-    /// `ENOTSUP`, the same number as [`Errno::OPNOTSUPP`] on Linux and FreeBSD (Darwin gives it
-    /// its own number, 45, and its own row).
+    /// `ENOTSUP`, the same number as [`Errno::OPNOTSUPP`] on Linux, FreeBSD, WASI and
+    /// Emscripten (Darwin gives it its own number, 45, and its own row).
     #[cfg(not(any(
         target_os = "macos",
         target_os = "ios",
@@ -537,6 +566,12 @@ on_os!(darwin 35 => errno_check!(WOULDBLOCK EWOULDBLOCK));
 on_os!(freebsd 35 => errno_check!(WOULDBLOCK EWOULDBLOCK));
 on_os!(linux 95 => errno_check!(NOTSUP ENOTSUP));
 on_os!(freebsd 45 => errno_check!(NOTSUP ENOTSUP));
+on_os!(wasi 6 => errno_check!(WOULDBLOCK EWOULDBLOCK));
+on_os!(wasi 58 => errno_check!(NOTSUP ENOTSUP));
+on_os!(emscripten 6 => errno_check!(WOULDBLOCK EWOULDBLOCK));
+on_os!(emscripten 138 => errno_check!(NOTSUP ENOTSUP));
+#[cfg(target_os = "emscripten")]
+const _: () = assert!(Errno::DEADLOCK.raw() == libc::EDEADLOCK);
 #[cfg(all(
     target_os = "linux",
     any(target_env = "gnu", target_env = "musl"),
@@ -565,6 +600,10 @@ mod tests {
         1
     } else if cfg!(target_os = "freebsd") {
         2
+    } else if cfg!(target_os = "wasi") {
+        3
+    } else if cfg!(target_os = "emscripten") {
+        4
     } else {
         0
     };
@@ -579,10 +618,11 @@ mod tests {
             assert_eq!(e.raw(), i32::from(n));
             assert_eq!((e.name(), e.message()), (name, message), "{n}");
         }
-        // Linux leaves 41 and 58 unused (they were EWOULDBLOCK and EDEADLOCK aliases); Darwin
-        // and FreeBSD number 1..=107 and 1..=97 without a gap.
-        assert_eq!(known, [131, 107, 97][HOST]);
-        assert_eq!(TABLE_LEN, [134, 108, 98][HOST]);
+        // Linux leaves 41 and 58 unused (they were EWOULDBLOCK and EDEADLOCK aliases); Darwin,
+        // FreeBSD and WASI number 1..=107, 1..=97 and 1..=76 without a gap; Emscripten has
+        // WASI's numbers but 58 and 76, then Linux's other names from 100 to 156.
+        assert_eq!(known, [131, 107, 97, 76, 131][HOST]);
+        assert_eq!(TABLE_LEN, [134, 108, 98, 77, 157][HOST]);
         assert_eq!(TABLE.iter().flatten().count(), known);
         // Every number in range either is a row or prints as unknown.
         for raw in 1..TABLE_LEN as i32 {
@@ -601,7 +641,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), ROWS.len(), "one row per name");
-        for os in 0..3 {
+        for os in 0..5 {
             let mut numbers: Vec<u16> = ROWS.iter().filter_map(|r| r.2[os]).collect();
             let count = numbers.len();
             numbers.sort_unstable();
@@ -619,21 +659,38 @@ mod tests {
             );
         }
         assert_eq!(
-            [0, 1, 2].map(|os| ROWS.iter().filter(|r| r.2[os].is_some()).count()),
-            [131, 107, 97]
+            [0, 1, 2, 3, 4].map(|os| ROWS.iter().filter(|r| r.2[os].is_some()).count()),
+            [131, 107, 97, 76, 131]
         );
     }
 
     #[test]
     fn the_numbers_differ_by_os() {
         let row = |name: &str| ROWS.iter().find(|r| r.0 == name).unwrap().2;
-        assert_eq!(row("EAGAIN"), [Some(11), Some(35), Some(35)]);
-        assert_eq!(row("EDEADLK"), [Some(35), Some(11), Some(11)]);
-        assert_eq!(row("EOPNOTSUPP"), [Some(95), Some(102), Some(45)]);
-        assert_eq!(row("ENOTSUP"), [None, Some(45), None]);
-        assert_eq!(row("EBFONT"), [Some(59), None, None]);
-        assert_eq!(row("EFTYPE"), [None, Some(79), Some(79)]);
-        assert_eq!(row("EINTEGRITY"), [None, None, Some(97)]);
+        assert_eq!(
+            row("EAGAIN"),
+            [Some(11), Some(35), Some(35), Some(6), Some(6)]
+        );
+        assert_eq!(
+            row("ENOENT"),
+            [Some(2), Some(2), Some(2), Some(44), Some(44)]
+        );
+        assert_eq!(
+            row("EDEADLK"),
+            [Some(35), Some(11), Some(11), Some(16), Some(16)]
+        );
+        assert_eq!(
+            row("EOPNOTSUPP"),
+            [Some(95), Some(102), Some(45), Some(58), Some(138)]
+        );
+        assert_eq!(row("ENOTSUP"), [None, Some(45), None, None, None]);
+        assert_eq!(row("EBFONT"), [Some(59), None, None, None, Some(101)]);
+        assert_eq!(row("EFTYPE"), [None, Some(79), Some(79), None, None]);
+        assert_eq!(row("EINTEGRITY"), [None, None, Some(97), None, None]);
+        assert_eq!(
+            row("ENOTCAPABLE"),
+            [None, Some(107), Some(93), Some(76), None]
+        );
     }
 
     #[test]
