@@ -53,13 +53,22 @@ const LIBRARIES: &[&str] = &[
 const STD_FEATURES: &str = "makai-error/std,makai-alloc/std,makai-alloc/allocator-api2,\
 makai-ptr/std,makai-ptr/serde,makai-string/std,makai-string/serde,makai-collections/std";
 
-pub(crate) fn cross(sh: &Shell) -> Result {
+/// Makes sure nightly has `rust-src` and returns `target/cross` as a string, the target
+/// directory the `cross` and `nostd` builds share (with `-D warnings`, one set of flags).
+pub(crate) fn prepare(sh: &Shell) -> Result<String> {
     crate::sanitize::ensure_rust_src(sh)?;
     let target_dir = project_root().join("target").join("cross");
-    let target_dir = target_dir.to_str().ok_or("target dir is not UTF-8")?;
+    Ok(target_dir
+        .to_str()
+        .ok_or("target dir is not UTF-8")?
+        .to_owned())
+}
+
+pub(crate) fn cross(sh: &Shell) -> Result {
+    let target_dir = prepare(sh)?;
     let env = [
         ("RUSTFLAGS", DENY_WARNINGS),
-        ("CARGO_TARGET_DIR", target_dir),
+        ("CARGO_TARGET_DIR", target_dir.as_str()),
     ];
     let mut times = Vec::new();
     for &target in TARGETS {

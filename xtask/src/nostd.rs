@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use xshell::{Shell, cmd};
 
-use crate::{DENY_WARNINGS, Result, project_root, run};
+use crate::{DENY_WARNINGS, Result, run};
 
 /// The target: no operating system, no `std`.
 const TARGET: &str = "x86_64-unknown-none";
@@ -35,12 +35,10 @@ makai-string/smol_str,makai-collections/bitvec,makai/error,makai/alloc,makai/ptr
 makai/collections,makai/serde";
 
 pub(crate) fn nostd(sh: &Shell) -> Result {
-    crate::sanitize::ensure_rust_src(sh)?;
-    let target_dir = project_root().join("target").join("cross");
-    let target_dir = target_dir.to_str().ok_or("target dir is not UTF-8")?;
+    let target_dir = crate::cross::prepare(sh)?;
     let env = [
         ("RUSTFLAGS", DENY_WARNINGS),
-        ("CARGO_TARGET_DIR", target_dir),
+        ("CARGO_TARGET_DIR", target_dir.as_str()),
     ];
     let packages: Vec<String> = CRATES
         .iter()
