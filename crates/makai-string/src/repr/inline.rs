@@ -45,19 +45,17 @@ unsafe fn load2(p: *const u8) -> u64 {
     u64::from(u16::from_le(unsafe { p.cast::<u16>().read_unaligned() }))
 }
 
-/// Bytes 8..16 of an inline string of each length below 16 before its data is OR-ed in (as a
-/// little-endian number): the length tag `SHORT_TAG + len` in byte 15, zeros elsewhere. One
-/// load (an `or` from memory) instead of an add, a shift and, before 16 got its own branch, a
-/// `cmov` to clear it at 16 bytes.
-static SHORT_TAGS: [u64; INLINE_CAP] = {
-    let mut words = [0; INLINE_CAP];
-    let mut len = 0;
-    while len < INLINE_CAP {
-        words[len] = ((SHORT_TAG as u64) + len as u64) << 56;
-        len += 1;
-    }
-    words
-};
+/// Bytes 8..16 of an inline string of `len` bytes (`len < 16`) before its data is OR-ed in
+/// (as a little-endian number): the length tag `SHORT_TAG + len` in byte 15, zeros elsewhere.
+///
+/// Computed (an `add` and a `shl`), not read from a table: a `static` table in this crate is
+/// reached through the GOT from a position-independent binary in another crate (the
+/// benchmark's loop loaded the table's address, then the entry, on every string: two dependent
+/// loads on the way to the tag, 0.93-0.99x compact_str at 9..=15 bytes, 2026-12-05).
+#[inline(always)]
+const fn short_tag(len: usize) -> u64 {
+    ((SHORT_TAG as u64) + len as u64) << 56
+}
 
 /// Bytes `0..len` of `s` (`len < 8`) as a little-endian number, zero above: two overlapping
 /// 4-byte loads (4..=7), two 2-byte loads (2..=3), or one byte (0..=1, read from a zero byte
@@ -136,7 +134,7 @@ impl Repr {
     /// Five length classes, each a fixed sequence of loads (never past the end of `s`), tested
     /// in this order: 16 bytes (two 8-byte loads, no shift, no tag: the last data byte is byte
     /// 15), 0..=7 (see [`load_short`]), 8 (one 8-byte load), 9..=15 (two overlapping 8-byte
-    /// loads and one shift). Below 16 the length tag comes from [`SHORT_TAGS`].
+    /// loads and one shift). Below 16 the length tag is [`short_tag`].
     ///
     /// Why this order and these classes (x86-64, 1024 distinct keys of one length built and
     /// dropped per iteration, docs/BENCHMARKS.md): the time follows the taken branches on a
@@ -169,7 +167,7 @@ impl Repr {
             // SAFETY: bytes `8..16` are inside `s`.
             (head, unsafe { load8(second) })
         } else {
-            let tag = SHORT_TAGS[len];
+            let tag = short_tag(len);
             if len < 8 {
                 // SAFETY: `len < 8` and `s` has `len` readable bytes.
                 (unsafe { load_short(p, len) }, tag)
